@@ -1,0 +1,61 @@
+# KL Divergence vs. Cross-Entropy in Practice: one-command set-up, build and test.
+# Needs only Python >= 3.11 (with venv) and make; everything else comes from requirements.txt.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.requirements-installed
+JB     := $(BIN)/jupyter-book
+JBFLAGS := -W -n --keep-going
+CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
+
+.PHONY: help book book-student pdf test test-fast lint format execute lab bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+book: $(STAMP)  ## build the HTML site into _build/html (fails on any warning)
+	$(JB) build . $(JBFLAGS)
+	@echo "Open _build/html/index.html"
+
+book-student: $(STAMP)  ## build the site without solutions into _build/student/html
+	$(BIN)/python -m klce_book student-config > _build_student_config.yml
+	$(JB) build . $(JBFLAGS) --config _build_student_config.yml --path-output _build/student
+	rm -f _build_student_config.yml
+
+pdf: $(STAMP)  ## build the whole book as one PDF in _build/latex/ (needs TeX, see README)
+	$(JB) build . $(JBFLAGS) --builder pdflatex
+	@ls _build/latex/*.pdf
+
+test: $(STAMP)  ## run every test: library, doctests, notebooks (nbval), lint, book build, site
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## every test except the book build and the browser
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP)  ## ruff check and format check over code, tests and notebooks
+	$(BIN)/ruff check code tests benchmarks chapters
+	$(BIN)/ruff format --check code tests benchmarks chapters
+
+format: $(STAMP)  ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix code tests benchmarks chapters
+	$(BIN)/ruff format code tests benchmarks chapters
+
+execute: $(STAMP)  ## re-run every chapter in place, in order, in a fresh kernel each
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=120 $(CHAPTERS)
+
+lab: $(STAMP)  ## open JupyterLab on the chapters with the project's environment
+	$(BIN)/jupyter lab chapters/
+
+bench: $(STAMP)  ## time and check the accuracy of klce.kl_divergence against scipy
+	$(BIN)/python benchmarks/bench_klce.py
+
+clean:  ## remove build outputs (keeps .venv)
+	rm -rf _build .pytest_cache .hypothesis .ruff_cache
+	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +

@@ -1,0 +1,52 @@
+"""Shared fixtures: a derandomised hypothesis profile and one build of the book per test session."""
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+# Property tests are reproducible: the same examples on every run, no deadline on a busy CI box.
+settings.register_profile("book", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("book")
+
+
+@dataclass(frozen=True)
+class Build:
+    """The result of one `jupyter-book build`."""
+
+    html: Path  # the folder holding index.html
+    log: str  # stdout and stderr together
+    returncode: int
+
+    @property
+    def warnings(self) -> list[str]:
+        """The lines of the log that report a Sphinx warning or error."""
+        return [
+            line
+            for line in self.log.splitlines()
+            if "WARNING" in line or "ERROR" in line or "CRITICAL" in line
+        ]
+
+
+def build_book(out: Path, *extra: str) -> Build:
+    """Build the book strictly (-W -n --keep-going) into ``out`` and return what happened."""
+    cmd = [str(BIN / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going"]
+    cmd += ["--path-output", str(out), *extra]
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    proc = subprocess.run(
+        cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=1200, check=False
+    )
+    return Build(out / "_build" / "html", proc.stdout + proc.stderr, proc.returncode)
+
+
+@pytest.fixture(scope="session")
+def book_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The instructor's (full) HTML build, made once and shared by every test that needs it."""
+    return build_book(tmp_path_factory.mktemp("book"))
