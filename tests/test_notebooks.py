@@ -116,7 +116,7 @@ def test_chapter_has_the_parts_of_a_lecture(path):
     assert re.search(r"^## References", text, re.M), "a references section"
     assert "{cite" in text, "at least one citation"
     assert len(re.findall(r"\{prf:theorem\}", text)) >= 1, "at least one theorem"
-    exercises = re.findall(r"```\{exercise\}\s*\n:label: (\S+)", text)
+    exercises = re.findall(r"```\{exercise\}[^\n]*\n:label: (\S+)", text)
     solved = set(re.findall(r"```\{solution(?:-start)?\} (\S+)", text))
     assert len(exercises) >= 3, "three or more exercises"
     assert set(exercises) <= solved, f"exercises without solutions: {set(exercises) - solved}"

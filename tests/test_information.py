@@ -1,0 +1,467 @@
+"""Tests for klce.information: accuracy against mpmath, properties, validation, speed."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import mpmath
+import numpy as np
+import pytest
+import scipy.special
+import scipy.stats
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from klce import cross_entropy, entropy, kl_divergence
+from klce.information import _kl_sum
+
+# ---------------------------------------------------------------------------
+# mpmath references: the float inputs are normalised exactly (in mpmath), then
+# the divergence is evaluated with 50 significant digits to spare. Exactness
+# of the normalisation needs extra digits when tiny probabilities are mixed in.
+
+
+def _mp_setup(*arrays: np.ndarray) -> int:
+    positive = np.concatenate([a[a > 0] for a in arrays])
+    return 50 + max(0, math.ceil(-math.log10(float(positive.min()))))
+
+
+def _mp_normalised(x: np.ndarray) -> list[mpmath.mpf]:
+    v = [mpmath.mpf(float(t)) for t in x]
+    s = mpmath.fsum(v)
+    return [t / s for t in v]
+
+
+def mp_kl(p: np.ndarray, q: np.ndarray) -> mpmath.mpf:
+    with mpmath.workdps(_mp_setup(p, q)):
+        pn, qn = _mp_normalised(p), _mp_normalised(q)
+        return +mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(pn, qn, strict=True) if a > 0)
+
+
+def mp_cross_entropy(p: np.ndarray, q: np.ndarray) -> mpmath.mpf:
+    with mpmath.workdps(_mp_setup(p, q)):
+        pn, qn = _mp_normalised(p), _mp_normalised(q)
+        return -mpmath.fsum(a * mpmath.log(b) for a, b in zip(pn, qn, strict=True) if a > 0)
+
+
+def mp_entropy(p: np.ndarray) -> mpmath.mpf:
+    with mpmath.workdps(_mp_setup(p)):
+        return -mpmath.fsum(a * mpmath.log(a) for a in _mp_normalised(p) if a > 0)
+
+
+def rel_err(value: float, ref: mpmath.mpf) -> float:
+    with mpmath.workdps(60):
+        return float(abs((mpmath.mpf(float(value)) - ref) / ref))
+
+
+# ---------------------------------------------------------------------------
+# Stress sets (seeded): general, tiny probabilities, nearly equal.
+
+SIZES = (2, 3, 10, 100, 1000)
+
+
+def _general() -> list[tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(20240501)
+    return [
+        (rng.dirichlet(np.full(n, a)), rng.dirichlet(np.full(n, a)))
+        for n in SIZES
+        for a in (0.2, 1.0, 10.0)
+    ]
+
+
+def _tiny() -> list[tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(20240502)
+    cases = []
+    for n in SIZES:
+        pair = []
+        for _ in range(2):
+            x = rng.dirichlet(np.ones(n))
+            k = max(1, n // 5)
+            x[rng.choice(n, k, replace=False)] = 10.0 ** -rng.uniform(10, 300, k)
+            pair.append(x / x.sum())
+        cases.append((pair[0], pair[1]))
+    return cases
+
+
+def _nearly_equal() -> list[tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(20240503)
+    cases = []
+    for n in SIZES:
+        for a in (0.5, 5.0):
+            p = rng.dirichlet(np.full(n, a))
+            q = p * (1 + 1e-9 * rng.standard_normal(n))
+            cases.append((p, q / q.sum()))
+    return cases
+
+
+GENERAL, TINY, NEARLY_EQUAL = _general(), _tiny(), _nearly_equal()
+
+
+def _ids(cases: list[tuple[np.ndarray, np.ndarray]]) -> list[str]:
+    return [f"n{len(p)}-{i}" for i, (p, _) in enumerate(cases)]
+
+
+# ---------------------------------------------------------------------------
+# Accuracy
+
+
+@pytest.mark.parametrize(("p", "q"), GENERAL + TINY, ids=_ids(GENERAL + TINY))
+def test_kl_accuracy_general_and_tiny(p, q):
+    assert rel_err(kl_divergence(p, q), mp_kl(p, q)) <= 1e-12
+
+
+@pytest.mark.parametrize(("p", "q"), NEARLY_EQUAL, ids=_ids(NEARLY_EQUAL))
+def test_kl_accuracy_nearly_equal(p, q):
+    ref = mp_kl(p, q)
+    assert 0 < ref < 1e-15
+    assert rel_err(kl_divergence(p, q), ref) <= 1e-10
+
+
+def mp_sum_error(x: np.ndarray) -> float:
+    """Exact ``sum(x) - 1`` of the float vector (its normalisation error)."""
+    with mpmath.workdps(_mp_setup(x)):
+        return float(abs(mpmath.fsum(mpmath.mpf(float(t)) for t in x) - 1))
+
+
+def within(value: float, ref: mpmath.mpf, slack: float) -> bool:
+    """``|value - ref| <= 1e-12 |ref| + slack``."""
+    with mpmath.workdps(60):
+        return abs(mpmath.mpf(float(value)) - ref) <= 1e-12 * abs(ref) + slack
+
+
+@pytest.mark.parametrize(("p", "q"), GENERAL + TINY, ids=_ids(GENERAL + TINY))
+def test_cross_entropy_and_entropy_accuracy(p, q):
+    """Relative error <= 1e-12, up to the first-order effect of the inputs' sums.
+
+    Unlike the KL divergence, H(P) and H(P, Q) of a vector summing to 1 + d differ
+    from those of the renormalised vector by about d (1 - H): invisible unless H is
+    itself ~ d, as for p = [1e-53, 1.0] (whose exact sum is 1 + 1e-53).
+    """
+    dp, dq = mp_sum_error(p), mp_sum_error(q)
+    ref_ce, ref_h = mp_cross_entropy(p, q), mp_entropy(p)
+    assert within(cross_entropy(p, q), ref_ce, 2 * (dp * float(ref_ce) + dq))
+    assert within(entropy(p), ref_h, 2 * dp * (1 + float(ref_h)))
+
+
+@pytest.mark.parametrize(("p", "q"), GENERAL, ids=_ids(GENERAL))
+def test_cross_entropy_and_entropy_relative_error_general(p, q):
+    assert rel_err(cross_entropy(p, q), mp_cross_entropy(p, q)) <= 1e-12
+    assert rel_err(entropy(p), mp_entropy(p)) <= 1e-12
+
+
+@pytest.mark.parametrize(("p", "q"), NEARLY_EQUAL[::3], ids=_ids(NEARLY_EQUAL[::3]))
+def test_cross_entropy_accuracy_nearly_equal(p, q):
+    assert rel_err(cross_entropy(p, q), mp_cross_entropy(p, q)) <= 1e-12
+
+
+def test_scipy_goes_wrong_on_nearly_equal_while_klce_is_right():
+    """Documentation: the naive sum of p log(p/q) is dominated by rounding."""
+    scipy_errors, klce_errors = [], []
+    for p, q in NEARLY_EQUAL:
+        ref = mp_kl(p, q)
+        scipy_errors.append(rel_err(scipy.stats.entropy(p, q), ref))
+        klce_errors.append(rel_err(kl_divergence(p, q), ref))
+    assert max(klce_errors) <= 1e-10
+    assert max(scipy_errors) > 1.0  # off by more than 100 %
+    # the difference H(P, Q) - H(P) is no better
+    p, q = NEARLY_EQUAL[-1]
+    naive = cross_entropy(p, q) - entropy(p)
+    assert rel_err(naive, mp_kl(p, q)) > 1e-2
+
+
+@pytest.mark.parametrize(
+    ("p", "q"), GENERAL + TINY + NEARLY_EQUAL, ids=_ids(GENERAL + TINY + NEARLY_EQUAL)
+)
+def test_clamp_at_zero_is_never_needed(p, q):
+    assert _kl_sum(p, q, -1) >= 0
+
+
+# ---------------------------------------------------------------------------
+# Special values
+
+
+def test_kl_infinite_where_q_zero_and_p_positive():
+    assert kl_divergence([0.5, 0.5], [1.0, 0.0]) == np.inf
+    assert cross_entropy([0.5, 0.5], [1.0, 0.0]) == np.inf
+
+
+def test_zero_p_terms_contribute_nothing_or_q():
+    # p = 0, q = 0: 0 log 0 = 0, no NaN
+    assert kl_divergence([1.0, 0.0], [1.0, 0.0]) == 0.0
+    assert cross_entropy([1.0, 0.0], [1.0, 0.0]) == 0.0
+    assert entropy([1.0, 0.0]) == 0.0
+    # p = 0 < q: KL = sum over p > 0 only
+    assert kl_divergence([1.0, 0.0], [0.5, 0.5]) == pytest.approx(math.log(2), rel=1e-15)
+    assert cross_entropy([0.0, 1.0], [0.25, 0.75]) == pytest.approx(-math.log(0.75), rel=1e-15)
+
+
+def test_kl_of_identical_distributions_is_exactly_zero():
+    p = np.array([0.1, 0.2, 0.0, 0.7])
+    assert kl_divergence(p, p) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("p", "q"),
+    [
+        ([1e-310, 1.0 - 1e-310], [0.5, 0.5]),  # p subnormal, q / p overflows
+        ([5e-324, 1.0], [0.25, 0.75]),
+        ([0.5, 0.5], [1e-320, 1.0]),  # q subnormal, q / p underflows
+        ([0.5, 0.5 - 1e-300, 1e-300], [0.5, 0.5 - 1e-300, 1e-300]),
+        ([1e-300, 1.0], [1e-300 * 1.5, 1.0]),  # small r between tiny numbers
+    ],
+)
+def test_kl_extreme_magnitudes_match_mpmath(p, q):
+    p, q = np.array(p), np.array(q)
+    ref = mp_kl(p, q)
+    got = kl_divergence(p, q)
+    if ref == 0:
+        assert got == 0
+    else:
+        assert rel_err(got, ref) <= 1e-12
+
+
+def test_return_types():
+    p, q = [0.2, 0.8], [0.5, 0.5]
+    for value in (entropy(p), cross_entropy(p, q), kl_divergence(p, q)):
+        assert type(value) is np.float64
+    batch = kl_divergence([p, q], q)
+    assert isinstance(batch, np.ndarray)
+    assert batch.shape == (2,)
+
+
+def test_atol_keyword():
+    p = [0.5, 0.5 + 1e-7]
+    with pytest.raises(ValueError, match="sums to"):
+        entropy(p)
+    assert entropy(p, atol=1e-6) == pytest.approx(math.log(2), rel=1e-6)
+
+
+def test_axis_and_empty_batch():
+    p = np.array([[0.2, 0.5], [0.8, 0.5]])  # distributions along axis 0
+    np.testing.assert_allclose(
+        kl_divergence(p, p[:, ::-1], axis=0), kl_divergence(p.T, p.T[::-1], axis=-1)
+    )
+    assert kl_divergence(np.empty((0, 3)), np.empty((0, 3))).shape == (0,)
+
+
+# ---------------------------------------------------------------------------
+# Comparison with scipy on ordinary inputs
+
+
+@pytest.mark.parametrize(("p", "q"), GENERAL, ids=_ids(GENERAL))
+def test_agrees_with_scipy_on_general_inputs(p, q):
+    np.testing.assert_allclose(kl_divergence(p, q), scipy.special.rel_entr(p, q).sum(), rtol=1e-12)
+    np.testing.assert_allclose(
+        kl_divergence(p, q, base=2), scipy.stats.entropy(p, q, base=2), rtol=1e-12
+    )
+    np.testing.assert_allclose(entropy(p), scipy.stats.entropy(p), rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# Properties (hypothesis)
+
+
+@st.composite
+def distributions(draw, n=None, min_weight=0.0, batch=None):
+    if n is None:
+        n = draw(st.integers(1, 12))
+    shape = (n,) if batch is None else (batch, n)
+    w = np.array(
+        draw(
+            st.lists(
+                st.floats(min_weight, 1.0),
+                min_size=math.prod(shape),
+                max_size=math.prod(shape),
+            )
+        )
+    ).reshape(shape)
+    s = w.sum(axis=-1, keepdims=True)
+    assume(np.all(s > 0))
+    return w / s
+
+
+@st.composite
+def pairs(draw, min_weight_q=0.0, batch=None):
+    n = draw(st.integers(1, 12))
+    return draw(distributions(n, batch=batch)), draw(distributions(n, min_weight_q, batch=batch))
+
+
+@settings(max_examples=100, deadline=None)
+@given(pairs())
+def test_kl_nonnegative(pq):
+    p, q = pq
+    assert kl_divergence(p, q) >= 0
+    assert _kl_sum(p, q, -1) >= 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(distributions())
+def test_kl_of_p_with_itself_is_zero(p):
+    assert kl_divergence(p, p) == 0
+
+
+@settings(max_examples=100, deadline=None)
+@given(pairs(min_weight_q=0.01))
+def test_kl_equals_cross_entropy_minus_entropy(pq):
+    p, q = pq
+    h_pq = cross_entropy(p, q)
+    assert kl_divergence(p, q) == pytest.approx(h_pq - entropy(p), abs=1e-12 * (1 + h_pq))
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs(min_weight_q=0.01))
+def test_nats_to_bits_is_ln2(pq):
+    p, q = pq
+    for f, args in ((kl_divergence, (p, q)), (cross_entropy, (p, q)), (entropy, (p,))):
+        assert f(*args, base=2) * math.log(2) == pytest.approx(f(*args), rel=1e-14, abs=1e-300)
+        assert f(*args, base=math.e) == pytest.approx(f(*args), rel=1e-15, abs=1e-300)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda b: pairs(batch=b)))
+def test_batch_equals_loop(pq):
+    p, q = pq
+    for f, args in ((kl_divergence, (p, q)), (cross_entropy, (p, q)), (entropy, (p,))):
+        batch = f(*args)
+        loop = [f(*(a[i] for a in args)) for i in range(p.shape[0])]
+        np.testing.assert_allclose(batch, loop, rtol=1e-15, atol=0)
+        # distributions along axis 0 give the same result
+        np.testing.assert_allclose(f(*(a.T for a in args), axis=0), loop, rtol=1e-15, atol=0)
+    # broadcasting one q against a batch of p
+    np.testing.assert_allclose(
+        kl_divergence(p, q[0]), [kl_divergence(row, q[0]) for row in p], rtol=1e-15
+    )
+
+
+def test_kl_is_asymmetric():
+    p, q = [0.5, 0.5], [0.9, 0.1]
+    assert kl_divergence(p, q) == pytest.approx(0.5108256237659907, rel=1e-15)
+    assert kl_divergence(q, p) == pytest.approx(0.3680642071684971, rel=1e-15)
+    assert kl_divergence(p, q) != kl_divergence(q, p)
+
+
+# ---------------------------------------------------------------------------
+# Validation: every error names the argument, the problem and where.
+
+
+@pytest.mark.parametrize(
+    ("p", "q", "message"),
+    [
+        ([0.5, 0.5, 0.1, -0.1], [0.25] * 4, None),
+        ([0.25] * 4, [0.6, 0.3, 0.2, -0.1], r"^q\[3\] is negative \(-0\.1\)$"),
+        ([[0.5, 0.5, 0.0], [0.5, 0.5, np.nan]], [1 / 3] * 3, r"^p\[1, 2\] is not finite \(nan\)$"),
+        ([[0.5, 0.5], [np.inf, 0.0]], [0.5, 0.5], r"^p\[1, 0\] is not finite \(inf\)$"),
+        ([-np.inf, 1.0], [0.5, 0.5], r"^p\[0\] is not finite \(-inf\)$"),
+        (
+            [[0.5, 0.5], [0.6, 0.6]],
+            [0.5, 0.5],
+            r"^p sums to 1\.2 along axis -1 at index \(1,\), not 1 \(atol=1e-09\)$",
+        ),
+        ([0.5, 0.6], [0.5, 0.5], r"^p sums to 1\.1 along axis -1, not 1 \(atol=1e-09\)$"),
+        ([0.5, 0.5], [0.5, 0.4], r"^q sums to 0\.9 along axis -1, not 1"),
+        ([0.2, 0.3, 0.5], [0.25] * 4, r"^p and q have incompatible shapes \(3,\) and \(4,\)$"),
+        ([1.0], [0.25] * 4, r"^p and q have incompatible shapes \(1,\) and \(4,\): distributions"),
+        ([[1.0, 0.0]] * 3, [[1.0, 0.0]] * 2, r"incompatible shapes \(3, 2\) and \(2, 2\)"),
+        (np.empty(0), np.empty(0), r"^p is empty along axis -1$"),
+        (0.5, 0.5, r"at least one dimension"),
+        (["a", "b"], [0.5, 0.5], r"^p must contain real numbers, got dtype <U1$"),
+        ([0.5, 0.5], [0.5 + 0j, 0.5], r"^q must contain real numbers, got dtype complex128$"),
+    ],
+)
+def test_pair_validation_messages(p, q, message):
+    message = message or r"^p\[3\] is negative \(-0\.1\)$"
+    for f in (kl_divergence, cross_entropy):
+        with pytest.raises(ValueError, match=message):
+            f(p, q)
+
+
+@pytest.mark.parametrize(
+    ("p", "message"),
+    [
+        ([0.5, -0.5, 1.0], r"^p\[1\] is negative \(-0\.5\)$"),
+        ([[0.5, 0.5], [0.5, np.nan]], r"^p\[1, 1\] is not finite \(nan\)$"),
+        ([[0.5, 0.5], [0.2, 0.2]], r"^p sums to 0\.4 along axis -1 at index \(1,\), not 1"),
+        (np.ones((2, 0)), r"^p is empty along axis -1$"),
+        ([[0.3, 0.3], [0.7, 0.7]], r"^p sums to 0\.6 along axis -1 at index \(0,\)"),
+    ],
+)
+def test_entropy_validation_messages(p, message):
+    with pytest.raises(ValueError, match=message):
+        entropy(p)
+
+
+def test_sum_message_uses_given_axis():
+    with pytest.raises(ValueError, match=r"^p sums to 0\.6 along axis 0 at index \(0,\)"):
+        entropy([[0.3, 0.5], [0.3, 0.5]], axis=0)
+
+
+def test_axis_out_of_bounds():
+    with pytest.raises(ValueError, match=r"^axis 2 is out of bounds for p"):
+        entropy([0.5, 0.5], axis=2)
+    with pytest.raises(ValueError, match=r"^axis -3 is out of bounds for p and q"):
+        kl_divergence([0.5, 0.5], [0.5, 0.5], axis=-3)
+
+
+@pytest.mark.parametrize("base", [0, 1, 1.0, -2, np.inf, np.nan, "two"])
+def test_invalid_base(base):
+    for f, args in ((kl_divergence, ([1.0], [1.0])), (entropy, ([1.0],))):
+        with pytest.raises(ValueError, match=r"^base must be"):
+            f(*args, base=base)
+
+
+@pytest.mark.parametrize("atol", [-1e-9, np.nan, np.inf])
+def test_invalid_atol(atol):
+    with pytest.raises(ValueError, match=r"^atol must be finite and >= 0"):
+        kl_divergence([1.0], [1.0], atol=atol)
+
+
+# ---------------------------------------------------------------------------
+# Speed
+
+
+def _best_of(f, repeat=5):
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        f()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def test_kl_divergence_is_as_fast_as_rel_entr():
+    rng = np.random.default_rng(7)
+    p = rng.random(10**6)
+    q = rng.random(10**6)
+    p /= p.sum()
+    q /= q.sum()
+    t_klce = _best_of(lambda: kl_divergence(p, q))
+    t_scipy = _best_of(lambda: scipy.special.rel_entr(p, q).sum())
+    assert t_klce <= 1.5 * t_scipy, (t_klce, t_scipy)
+
+
+def test_chunking_does_not_change_results(monkeypatch):
+    """Every branch (all small, mostly small, mostly large, special values) at any chunk size."""
+    rng = np.random.default_rng(8)
+    n = 600
+    p = rng.dirichlet(np.ones(n))
+    q = rng.dirichlet(np.ones(n))
+    near = p * (1 + 1e-9 * rng.standard_normal(n))
+    mixed = np.where(np.arange(n) % 3 == 0, q, near)
+    p[::97] = 0.0
+    mixed[5::89] = 0.0
+    p[7] = 1e-310
+    mixed[11] = 1e-320
+    p /= p.sum()
+    cases = [(p, q / q.sum()), (p, near / near.sum()), (p, mixed / mixed.sum())]
+    assert np.any((cases[2][1] == 0) & (p > 0))  # the mixed case has KL = inf ...
+    finite_p = np.where(cases[2][1] == 0, 0.0, p)  # ... unless p = 0 where q = 0
+    cases.append((finite_p / finite_p.sum(), cases[2][1]))
+    expected = [mp_kl(a, b) for a, b in cases[:2]] + [np.inf, mp_kl(*cases[3])]
+    for chunk in (5, 64, 1 << 16):
+        monkeypatch.setattr("klce.information._CHUNK", chunk)
+        for (a, b), ref in zip(cases, expected, strict=True):
+            got = kl_divergence(a, b)
+            assert got == np.inf if ref == np.inf else rel_err(got, ref) <= 1e-12
+        batch = kl_divergence(np.stack([c[0] for c in cases]), np.stack([c[1] for c in cases]))
+        np.testing.assert_allclose(batch, [kl_divergence(a, b) for a, b in cases], rtol=1e-13)
