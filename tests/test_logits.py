@@ -48,8 +48,9 @@ def rel_err(value: float, ref: mpmath.mpf) -> float:
 
 @pytest.mark.parametrize("axis", [0, 1, -1])
 def test_softmax_family_matches_scipy(axis):
+    # scipy's log_softmax uses log(sum) and loses ~1e-13 relative near 0; ours uses log1p.
     np.testing.assert_allclose(
-        log_softmax(LOGITS, axis=axis), scipy.special.log_softmax(LOGITS, axis=axis), rtol=1e-14
+        log_softmax(LOGITS, axis=axis), scipy.special.log_softmax(LOGITS, axis=axis), rtol=1e-12
     )
     np.testing.assert_allclose(
         softmax(LOGITS, axis=axis), scipy.special.softmax(LOGITS, axis=axis), rtol=1e-14
@@ -296,3 +297,29 @@ def test_binary_broadcasting():
 def test_validation_messages(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("gap", [1.0, 30.0, 40.0, 700.0])
+def test_tiny_losses_keep_their_relative_accuracy(gap):
+    # -log softmax([gap, 0])[0] = log1p(exp(-gap)); a log(1 + tiny) would lose the digits.
+    exact = float(mpmath.log1p(mpmath.exp(-gap)))
+    ours = float(cross_entropy_from_logits(0, [gap, 0.0]))
+    assert ours == pytest.approx(exact, rel=1e-14)
+    assert float(-log_softmax([gap, 0.0, -gap])[0]) == pytest.approx(
+        float(mpmath.log1p(mpmath.exp(-gap) + mpmath.exp(-2 * gap))), rel=1e-14
+    )
+
+
+def _mp_log_softmax(x: np.ndarray) -> np.ndarray:
+    with mpmath.workdps(50):
+        rows = []
+        for row in x.reshape(-1, x.shape[-1]):
+            lse = mpmath.log(mpmath.fsum(mpmath.exp(mpmath.mpf(float(v))) for v in row))
+            rows.append([float(mpmath.mpf(float(v)) - lse) for v in row])
+    return np.array(rows).reshape(x.shape)
+
+
+@pytest.mark.parametrize("axis", [0, -1])
+def test_log_softmax_is_correctly_rounded_against_mpmath(axis):
+    exact = np.moveaxis(_mp_log_softmax(np.moveaxis(LOGITS, axis, -1)), -1, axis)
+    np.testing.assert_allclose(log_softmax(LOGITS, axis=axis), exact, rtol=1e-15)

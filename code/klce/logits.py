@@ -49,9 +49,17 @@ def _shifted(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
-    """Log-softmax of validated logits."""
-    z, s = _shifted(x, axis)
-    z -= np.log(s)
+    """Log-softmax of validated logits, accurate also where it is close to 0.
+
+    With ``z = x - max(x)`` the largest term of ``sum(exp(z))`` is exactly 1, so
+    ``log(sum(exp(z))) = log1p(sum of the other terms)``. Using ``log1p`` keeps
+    the relative accuracy of a tiny loss such as ``-log_softmax([30, 0])[0]``
+    (about 9.4e-14), which ``log(1 + 9.4e-14)`` would round to a few digits.
+    """
+    z, _ = _shifted(x, axis)
+    others = np.exp(z)
+    np.put_along_axis(others, np.argmax(z, axis=axis, keepdims=True), 0.0, axis=axis)
+    z -= np.log1p(np.sum(others, axis=axis, keepdims=True))
     return z
 
 
