@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import special
 
 from klce._validation import (
     as_real_array,
@@ -127,7 +127,7 @@ def estimate_cross_entropy(
         return CrossEntropyEstimate(inf, inf, inf, inf, n)
     est = -np.mean(x) / scale
     se = np.std(x, ddof=1) / math.sqrt(n) / scale
-    half = stats.t.ppf((1.0 + c) / 2.0, n - 1) * se
+    half = special.stdtrit(n - 1, (1.0 + c) / 2.0) * se  # Student t quantile
     return CrossEntropyEstimate(
         np.float64(est), np.float64(se), np.float64(est - half), np.float64(est + half), n
     )
