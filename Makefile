@@ -15,7 +15,6 @@ help:  ## list the targets
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
@@ -23,13 +22,27 @@ book: $(STAMP)  ## build the HTML site into _build/html (fails on any warning)
 	$(JB) build . $(JBFLAGS)
 	@echo "Open _build/html/index.html"
 
+# The student site is the book built with a derived config, written to $(STUDENT_DIR): the same
+# _config.yml with sphinx-exercise's hide_solutions on, and without the copied sources and download
+# buttons (a chapter's .ipynb holds its solutions). Extension paths are made absolute because
+# jupyter-book resolves them against the config file's folder. STUDENT_DIR can be overridden.
+book-student: STUDENT_DIR ?= _build/student
 book-student: $(STAMP)  ## build the site without solutions into _build/student/html
-	$(BIN)/python -m klce_book student-config > _build_student_config.yml
-	$(JB) build . $(JBFLAGS) --config _build_student_config.yml --path-output _build/student
-	rm -f _build_student_config.yml
+	mkdir -p $(STUDENT_DIR)
+	$(BIN)/python -c 'import sys, yaml; from pathlib import Path; \
+	  config = yaml.safe_load(Path("_config.yml").read_text()); \
+	  sphinx = config.setdefault("sphinx", {}); \
+	  sphinx["local_extensions"] = {name: str(Path(path).resolve()) for name, path in (sphinx.get("local_extensions") or {}).items()}; \
+	  sphinx["recursive_update"] = True; \
+	  sphinx.setdefault("config", {}).update(hide_solutions=True, html_copy_source=False, html_theme_options={"use_download_button": False}); \
+	  yaml.safe_dump(config, sys.stdout, sort_keys=False, allow_unicode=True)' > $(STUDENT_DIR)/_config.yml
+	$(JB) build . $(JBFLAGS) --config $(STUDENT_DIR)/_config.yml --path-output $(STUDENT_DIR)
+	rm -rf $(STUDENT_DIR)/html && mv $(STUDENT_DIR)/_build/html $(STUDENT_DIR)/html
+	@echo "Open $(STUDENT_DIR)/html/index.html"
 
+# TeX stops at the first error instead of waiting for input; latexmk runs xelatex until stable.
 pdf: $(STAMP)  ## build the whole book as one PDF in _build/latex/ (needs TeX, see README)
-	$(JB) build . $(JBFLAGS) --builder pdflatex
+	LATEXMKOPTS="-interaction=nonstopmode -halt-on-error" $(JB) build . $(JBFLAGS) --builder pdflatex
 	@ls _build/latex/*.pdf
 
 test: $(STAMP)  ## run every test: library, doctests, notebooks (nbval), lint, book build, site
@@ -54,7 +67,7 @@ lab: $(STAMP)  ## open JupyterLab on the chapters with the project's environment
 	$(BIN)/jupyter lab chapters/
 
 bench: $(STAMP)  ## time and check the accuracy of klce.kl_divergence against scipy
-	$(BIN)/python benchmarks/bench_klce.py
+	$(BIN)/python -m benchmarks.bench_klce
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf _build .pytest_cache .hypothesis .ruff_cache

@@ -12,90 +12,21 @@ import scipy.special
 import scipy.stats
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from reference import (
+    general_pairs,
+    mp_cross_entropy,
+    mp_digits,
+    mp_entropy,
+    mp_kl,
+    nearly_equal_pairs,
+    rel_err,
+    tiny_pairs,
+)
 
 from klce import cross_entropy, entropy, kl_divergence
 from klce.information import _kl_sum
 
-# ---------------------------------------------------------------------------
-# mpmath references: the float inputs are normalised exactly (in mpmath), then
-# the divergence is evaluated with 50 significant digits to spare. Exactness
-# of the normalisation needs extra digits when tiny probabilities are mixed in.
-
-
-def _mp_setup(*arrays: np.ndarray) -> int:
-    positive = np.concatenate([a[a > 0] for a in arrays])
-    return 50 + max(0, math.ceil(-math.log10(float(positive.min()))))
-
-
-def _mp_normalised(x: np.ndarray) -> list[mpmath.mpf]:
-    v = [mpmath.mpf(float(t)) for t in x]
-    s = mpmath.fsum(v)
-    return [t / s for t in v]
-
-
-def mp_kl(p: np.ndarray, q: np.ndarray) -> mpmath.mpf:
-    with mpmath.workdps(_mp_setup(p, q)):
-        pn, qn = _mp_normalised(p), _mp_normalised(q)
-        return +mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(pn, qn, strict=True) if a > 0)
-
-
-def mp_cross_entropy(p: np.ndarray, q: np.ndarray) -> mpmath.mpf:
-    with mpmath.workdps(_mp_setup(p, q)):
-        pn, qn = _mp_normalised(p), _mp_normalised(q)
-        return -mpmath.fsum(a * mpmath.log(b) for a, b in zip(pn, qn, strict=True) if a > 0)
-
-
-def mp_entropy(p: np.ndarray) -> mpmath.mpf:
-    with mpmath.workdps(_mp_setup(p)):
-        return -mpmath.fsum(a * mpmath.log(a) for a in _mp_normalised(p) if a > 0)
-
-
-def rel_err(value: float, ref: mpmath.mpf) -> float:
-    with mpmath.workdps(60):
-        return float(abs((mpmath.mpf(float(value)) - ref) / ref))
-
-
-# ---------------------------------------------------------------------------
-# Stress sets (seeded): general, tiny probabilities, nearly equal.
-
-SIZES = (2, 3, 10, 100, 1000)
-
-
-def _general() -> list[tuple[np.ndarray, np.ndarray]]:
-    rng = np.random.default_rng(20240501)
-    return [
-        (rng.dirichlet(np.full(n, a)), rng.dirichlet(np.full(n, a)))
-        for n in SIZES
-        for a in (0.2, 1.0, 10.0)
-    ]
-
-
-def _tiny() -> list[tuple[np.ndarray, np.ndarray]]:
-    rng = np.random.default_rng(20240502)
-    cases = []
-    for n in SIZES:
-        pair = []
-        for _ in range(2):
-            x = rng.dirichlet(np.ones(n))
-            k = max(1, n // 5)
-            x[rng.choice(n, k, replace=False)] = 10.0 ** -rng.uniform(10, 300, k)
-            pair.append(x / x.sum())
-        cases.append((pair[0], pair[1]))
-    return cases
-
-
-def _nearly_equal() -> list[tuple[np.ndarray, np.ndarray]]:
-    rng = np.random.default_rng(20240503)
-    cases = []
-    for n in SIZES:
-        for a in (0.5, 5.0):
-            p = rng.dirichlet(np.full(n, a))
-            q = p * (1 + 1e-9 * rng.standard_normal(n))
-            cases.append((p, q / q.sum()))
-    return cases
-
-
-GENERAL, TINY, NEARLY_EQUAL = _general(), _tiny(), _nearly_equal()
+GENERAL, TINY, NEARLY_EQUAL = general_pairs(), tiny_pairs(), nearly_equal_pairs()
 
 
 def _ids(cases: list[tuple[np.ndarray, np.ndarray]]) -> list[str]:
@@ -120,7 +51,7 @@ def test_kl_accuracy_nearly_equal(p, q):
 
 def mp_sum_error(x: np.ndarray) -> float:
     """Exact ``sum(x) - 1`` of the float vector (its normalisation error)."""
-    with mpmath.workdps(_mp_setup(x)):
+    with mpmath.workdps(mp_digits(x)):
         return float(abs(mpmath.fsum(mpmath.mpf(float(t)) for t in x) - 1))
 
 
