@@ -64,7 +64,7 @@ execute: $(STAMP)  ## re-run every chapter in place, in order, in a fresh kernel
 	  --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=120 $(CHAPTERS)
 
 lab: $(STAMP)  ## open JupyterLab on the chapters with the project's environment
-	$(BIN)/jupyter lab chapters/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
 
 bench: $(STAMP)  ## time and check the accuracy of klce.kl_divergence against scipy
 	$(BIN)/python -m benchmarks.bench_klce

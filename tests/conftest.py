@@ -50,3 +50,32 @@ def build_book(out: Path, *extra: str) -> Build:
 def book_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The instructor's (full) HTML build, made once and shared by every test that needs it."""
     return build_book(tmp_path_factory.mktemp("book"))
+
+
+def _clean_make_env() -> dict[str, str]:
+    """The environment for a nested `make`: without the outer make's flags (jobserver, -n ...)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+    return {**env, "PYTHONHASHSEED": "0"}
+
+
+@pytest.fixture(scope="session")
+def student_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The student site, built once per session by the real `make book-student` recipe.
+
+    The output goes to a temporary STUDENT_DIR; the tools are the ones running the tests (BIN);
+    `-o` keeps make from reinstalling requirements.
+    """
+    out = tmp_path_factory.mktemp("student")
+    cmd = ["make", "--no-print-directory", "-o", ".venv/.requirements-installed", "book-student"]
+    cmd += [f"BIN={BIN}", f"STUDENT_DIR={out}"]
+    proc = subprocess.run(
+        cmd,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=_clean_make_env(),
+        stdin=subprocess.DEVNULL,
+        timeout=1200,
+        check=False,
+    )
+    return Build(out / "html", proc.stdout + proc.stderr, proc.returncode)

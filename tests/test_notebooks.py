@@ -127,3 +127,15 @@ def test_chapter_asserts_its_claims(path):
     nb = load(path)
     asserts = sum("".join(c["source"]).count("assert ") for c in code_cells(nb))
     assert asserts >= 10, f"only {asserts} assert statements"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_colab_cell_installs_klce_from_the_configured_repository(path):
+    """The first code cell installs klce on Colab only, from `repository.url` in _config.yml."""
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    first = code_cells(load(path))[0]
+    source = "".join(first["source"])
+    assert 'if "google.colab" in sys.modules:' in source
+    assert f'"klce @ git+{url}@main"' in source, "update the Colab cell after changing the URL"
+    assert "remove-cell" in first["metadata"].get("tags", [])
+    assert first["outputs"] == [], "locally the cell must do nothing"

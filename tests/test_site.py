@@ -1,0 +1,463 @@
+"""The built website, read as a person reads it: every page opened in headless Chromium, offline.
+
+The site is served from 127.0.0.1 and every request to any other host is aborted and recorded.
+For each page the tests check that MathJax typeset every equation, every image loaded, nothing
+left the machine, the console stayed clean, the title and the navigation are there, axe-core finds
+no serious or critical accessibility problem, and every figure has real alt text. A full-page
+screenshot of each page goes to `_build/screenshots/`, with `report.json` summarising the checks.
+
+Internal links are checked without a browser: every local href/src of every built page (student
+site too) points to a file that exists, and every #fragment to an id in the target page.
+
+Needs Chromium (Debian: `sudo apt-get install chromium`); without it the browser tests skip,
+except under CI=true, where they fail.
+"""
+
+import asyncio
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+import yaml
+from axe_playwright_python.async_playwright import Axe
+from bs4 import BeautifulSoup
+from conftest import ROOT
+from playwright.async_api import async_playwright
+
+pytestmark = pytest.mark.slow
+
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+INSTALL_HINT = "Chromium not found: install it with `sudo apt-get install chromium`"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# axe-core impacts that fail the build; "moderate" and "minor" are reported in report.json only.
+BLOCKING_IMPACTS = {"serious", "critical"}
+# Console errors that are the toolchain's, not the book's, each with the reason it is harmless.
+KNOWN_CONSOLE_ERRORS = {
+    # sphinx-thebe adds its inline config script (`const THEBE_JS_URL = ...`) after the builder is
+    # set up; Sphinx 7.4's prepare_writing adds the registry's scripts again (as filename '' where
+    # the first copy has None), so every page carries it twice and the second `const` fails. Thebe
+    # is off (launch_buttons.thebe: false) and nothing reads these constants.
+    "Identifier 'THEBE_JS_URL' has already been declared",
+}
+# Pages Sphinx and its extensions write besides the ones in _toc.yml (prf-prf: sphinx-proof's
+# index of theorems and proofs, written only when the book has some).
+GENERATED_PAGES = ["genindex", "search", "prf-prf"]
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+
+
+PAGES = toc_pages() + GENERATED_PAGES
+BOOK_TITLE = yaml.safe_load((ROOT / "_config.yml").read_text())["title"]
+
+
+def find_chromium() -> str | None:
+    """Chromium's executable: $CHROMIUM if set, else `chromium` (Debian) on the PATH."""
+    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
+        if candidate and (path := shutil.which(candidate)):
+            return path
+    return None
+
+
+def built_pages(html: Path) -> set[str]:
+    """Every HTML page of a build, as a docname ('chapters/01_kl_divergence'), except index.html."""
+    pages = {p.relative_to(html).with_suffix("").as_posix() for p in html.rglob("*.html")}
+    return {p for p in pages if not p.startswith(("_static/", "_sources/")) and p != "index"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Internal links (no browser needed)
+# ---------------------------------------------------------------------------------------------
+
+LINK_ATTRS = {"a": "href", "link": "href", "area": "href", "img": "src", "script": "src"}
+LINK_ATTRS |= {"iframe": "src", "source": "src", "video": "src", "audio": "src"}
+
+
+@functools.cache
+def parse(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def ids_in(path: Path) -> set[str]:
+    soup = parse(path)
+    return {tag["id"] for tag in soup.find_all(id=True)} | {
+        tag["name"] for tag in soup.find_all("a", attrs={"name": True})
+    }
+
+
+def local_targets(page: Path) -> list[str]:
+    """Every URL the page refers to (links, images, scripts, styles, a meta refresh)."""
+    soup = parse(page)
+    urls = [tag.get(attr) for name, attr in LINK_ATTRS.items() for tag in soup.find_all(name)]
+    urls = [url for url in urls if url]
+    for meta in soup.find_all("meta", attrs={"http-equiv": re.compile("refresh", re.I)}):
+        if match := re.search(r"url=(\S+)", meta.get("content", ""), re.I):
+            urls.append(match.group(1).strip("'\""))
+    return urls
+
+
+def broken_links(html: Path) -> list[str]:
+    problems = []
+    for page in sorted(html.rglob("*.html")):
+        if page.relative_to(html).parts[0] in {"_static", "_sources"}:
+            continue
+        for url in local_targets(page):
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith("//"):
+                continue  # external (http, https, mailto, data, javascript): not the site's own
+            target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            where = f"{page.relative_to(html)}: {url}"
+            if not target.is_file():
+                problems.append(f"{where} -> missing file")
+            elif parts.fragment and target.suffix == ".html":
+                if unquote(parts.fragment) not in ids_in(target):
+                    problems.append(f"{where} -> no id {parts.fragment!r} in {target.name}")
+    return problems
+
+
+@pytest.mark.parametrize("which", ["book_build", "student_build"])
+def test_internal_links_and_fragments_resolve(which, request):
+    build = request.getfixturevalue(which)
+    assert (build.html / "index.html").is_file(), build.log[-3000:]
+    problems = broken_links(build.html)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_built_page_is_opened_in_the_browser(book_build):
+    assert (book_build.html / "index.html").is_file(), book_build.log[-3000:]
+    extra = built_pages(book_build.html) - set(PAGES)
+    assert not extra, f"pages built but not listed in PAGES (add them): {sorted(extra)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The browser
+# ---------------------------------------------------------------------------------------------
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(book_build):
+    """The built site served over HTTP on 127.0.0.1 (a free port); yields its base URL."""
+    assert (book_build.html / "index.html").is_file(), book_build.log[-3000:]
+    handler = functools.partial(QuietHandler, directory=str(book_build.html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@dataclass
+class Visit:
+    """What one page showed in the browser."""
+
+    url: str
+    title: str = ""
+    h1: list[str] = field(default_factory=list)
+    nav_links: list[str] = field(default_factory=list)
+    page_toc: bool = False
+    sections: int = 0
+    math_expected: int = 0  # math elements Sphinx wrote into the page
+    math_in_dom: int = 0
+    math_typeset: int = 0  # of those, how many MathJax replaced by an mjx-container
+    math_errors: list[str] = field(default_factory=list)
+    raw_tex: list[str] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    outside_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    known_console_errors: list[str] = field(default_factory=list)
+    axe: list[dict] = field(default_factory=list)
+    screenshot: str = ""
+
+
+WAIT_FOR_MATHJAX = """async () => {
+    if (!document.querySelector('script[src*="mathjax"]')) return false;
+    const t0 = Date.now();
+    while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
+        if (Date.now() - t0 > 20000) throw new Error('MathJax did not start within 20 s');
+        await new Promise(r => setTimeout(r, 50));
+    }
+    await MathJax.startup.promise;
+    return true;
+}"""
+
+MATH_STATE = """() => {
+    const math = Array.from(document.querySelectorAll('span.math, div.math'));
+    return {
+        inDom: math.length,
+        typeset: math.filter(m => m.querySelector('mjx-container')).length,
+        errors: Array.from(document.querySelectorAll('mjx-merror'))
+            .map(e => e.getAttribute('data-mjx-error') || e.textContent),
+        // a '$' glued to a typeset equation: dollar math that MyST did not recognise
+        strayDollars: math.filter(m =>
+            /\\$\\s*$/.test(m.previousSibling?.textContent ?? '') ||
+            /^\\s*\\$/.test(m.nextSibling?.textContent ?? '')).map(m => m.textContent.slice(0, 60)),
+    };
+}"""
+
+# Text the reader sees (hidden dropdowns included), outside code, which shows TeX on purpose.
+VISIBLE_TEXT = """() => {
+    const skip = 'pre, code, script, style, noscript, textarea, template, mjx-container';
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const texts = [];
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        if (!node.parentElement.closest(skip)) texts.push(node.nodeValue);
+    }
+    return texts.join(' ');
+}"""
+
+IMAGES = """async () => {
+    const images = Array.from(document.images);
+    images.forEach(img => { img.loading = 'eager'; });
+    const settled = img => img.complete ? Promise.resolve() : new Promise(done => {
+        img.addEventListener('load', done, {once: true});
+        img.addEventListener('error', done, {once: true});
+    });
+    await Promise.race([Promise.all(images.map(settled)), new Promise(r => setTimeout(r, 15000))]);
+    return images.map(img => ({
+        src: img.getAttribute('src'),
+        naturalWidth: img.naturalWidth,
+        alt: img.getAttribute('alt'),
+        inContent: !!img.closest('article.bd-article'),
+    }));
+}"""
+
+NAVIGATION = """() => ({
+    h1: Array.from(document.querySelectorAll('#main-content h1'))
+        .map(h => h.textContent.trim()).filter(t => t),
+    navLinks: Array.from(document.querySelectorAll('nav.bd-docs-nav a[href]')).map(a => a.href),
+    pageToc: !!document.querySelector('#pst-page-toc-nav'),
+    sections: document.querySelectorAll('article.bd-article section section').length,
+})"""
+
+RAW_TEX = [
+    (re.compile(r"\\\(|\\\)"), r"\( \) delimiters"),
+    (re.compile(r"\\\[|\\\]"), r"\[ \] delimiters"),
+    (re.compile(r"\$\$"), "$$ delimiters"),
+    (re.compile(r"\$[^$\n]{0,80}\\[A-Za-z]+[^$\n]{0,80}\$"), "$...$ around a TeX command"),
+]
+
+
+async def open_page(context, site: str, source: Path, docname: str, axe: Axe) -> Visit:
+    """Open one page in its own tab, with requests leaving 127.0.0.1 aborted, and record it."""
+    result = Visit(url=urljoin(site, f"{docname}.html"))
+    result.math_expected = len(parse(source).select("span.math, div.math"))
+    recording = True  # off while axe runs: its own requests are not the page's
+
+    def error(message: str) -> None:
+        if recording:
+            known = any(k in message for k in KNOWN_CONSOLE_ERRORS)
+            (result.known_console_errors if known else result.console_errors).append(message)
+
+    async def guard(route):
+        url = route.request.url
+        if (
+            urlsplit(url).scheme in {"data", "blob"}
+            or urlsplit(url).netloc == urlsplit(site).netloc
+        ):
+            await route.continue_()
+        else:
+            result.outside_requests.append(url)
+            await route.abort("blockedbyclient")
+
+    page = await context.new_page()
+    await page.route("**/*", guard)
+    page.on("console", lambda msg: msg.type == "error" and error(msg.text))
+    page.on("pageerror", lambda exc: error(f"uncaught: {exc}"))
+    page.on("response", lambda r: r.status >= 400 and error(f"HTTP {r.status} {r.url}"))
+    try:
+        await page.goto(result.url, wait_until="load")
+        await page.evaluate(WAIT_FOR_MATHJAX)
+        math = await page.evaluate(MATH_STATE)
+        result.math_in_dom, result.math_typeset = math["inDom"], math["typeset"]
+        stray = [f"stray $ next to {m!r}" for m in math["strayDollars"]]
+        result.math_errors = math["errors"] + stray
+        text = await page.evaluate(VISIBLE_TEXT)
+        for pattern, what in RAW_TEX:
+            result.raw_tex += [f"{what}: {m.group(0)[:80]!r}" for m in pattern.finditer(text)]
+        result.images = await page.evaluate(IMAGES)
+        nav = await page.evaluate(NAVIGATION)
+        result.title, result.h1 = await page.title(), nav["h1"]
+        result.nav_links, result.page_toc = nav["navLinks"], nav["pageToc"]
+        result.sections = nav["sections"]
+        await page.wait_for_timeout(100)  # late console messages
+        recording = False
+        violations = (await axe.run(page)).response["violations"]
+        result.axe = [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [", ".join(map(str, n["target"])) for n in v["nodes"]][:10],
+            }
+            for v in violations
+        ]
+        await page.evaluate("document.fonts.ready.then(() => true)")
+        shot = SCREENSHOTS / f"{docname.replace('/', '__')}.png"
+        await page.screenshot(path=str(shot), full_page=True)
+        result.screenshot = str(shot.relative_to(ROOT))
+    finally:
+        await page.close()
+    return result
+
+
+async def visit_site(executable: str, profile: Path, site: str, html: Path) -> dict:
+    """Every page of PAGES that was built, two tabs at a time (one per core), plus index.html."""
+    axe = Axe()
+    async with async_playwright() as pw:
+        context = await pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900},
+            service_workers="block",
+        )
+        lanes = asyncio.Semaphore(2)
+
+        async def one(docname: str):
+            async with lanes:
+                try:
+                    return await open_page(context, site, html / f"{docname}.html", docname, axe)
+                except Exception as exc:  # reported by every test of that page
+                    return f"opening {docname} failed: {exc!r}"
+
+        built = [d for d in PAGES if (html / f"{d}.html").is_file()]
+        results = dict(zip(built, await asyncio.gather(*map(one, built)), strict=True))
+        page = await context.new_page()
+        await page.goto(site, wait_until="load")
+        try:
+            await page.wait_for_url(f"**/{toc_pages()[0]}.html", timeout=10000)
+            results["index"] = page.url
+        except Exception as exc:
+            results["index"] = f"index.html did not redirect: {exc!r}"
+        await context.close()
+    return results
+
+
+@pytest.fixture(scope="module")
+def visits(tmp_path_factory, site, book_build) -> dict:
+    """What every page showed in Chromium, by docname; the pages are opened once, up front."""
+    executable = find_chromium()
+    if executable is None:
+        if IN_CI:
+            pytest.fail(f"{INSTALL_HINT} (under CI=true the browser tests must run)")
+        pytest.skip(INSTALL_HINT)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    results = asyncio.run(visit_site(executable, profile, site, book_build.html))
+    report = {k: asdict(v) if isinstance(v, Visit) else v for k, v in results.items()}
+    (SCREENSHOTS / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    return results
+
+
+@pytest.fixture
+def visit(visits):
+    def lookup(docname: str) -> Visit:
+        if docname not in visits:
+            if docname in GENERATED_PAGES:
+                pytest.skip(f"{docname}.html is not generated for this book")
+            pytest.fail(f"{docname}.html was not built")
+        result = visits[docname]
+        if isinstance(result, str):
+            pytest.fail(result)
+        return result
+
+    return lookup
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_equation_is_typeset(visit, page):
+    v = visit(page)
+    assert v.math_in_dom == v.math_expected, "math elements went missing from the DOM"
+    assert v.math_typeset == v.math_expected, (
+        f"MathJax typeset {v.math_typeset} of {v.math_expected} equations"
+    )
+    assert not v.math_errors, f"TeX errors: {v.math_errors}"
+    assert not v.raw_tex, f"raw TeX left in the text: {v.raw_tex}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_image_loads(visit, page):
+    v = visit(page)
+    broken = [img["src"] for img in v.images if img["naturalWidth"] == 0]
+    assert not broken, f"images that did not load: {broken}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_request_leaves_the_machine(visit, page):
+    v = visit(page)
+    assert not v.outside_requests, f"requests to other hosts (blocked): {v.outside_requests}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_console_errors(visit, page):
+    v = visit(page)
+    assert not v.console_errors, v.console_errors
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_title_and_navigation(visit, page):
+    v = visit(page)
+    assert v.title.strip() and BOOK_TITLE in v.title, f"page title {v.title!r}"
+    assert v.h1, "the page has no heading (h1) in its article"
+    linked = {urlsplit(link).path.removesuffix(".html").lstrip("/") for link in v.nav_links}
+    linked |= {page}  # the sidebar links the current page as "#"
+    missing = [p for p in toc_pages() if p not in linked]
+    assert not missing, f"the sidebar does not link to {missing}"
+    if v.sections:
+        assert v.page_toc, "the page has sections but no in-page table of contents"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_serious_accessibility_violations(visit, page):
+    v = visit(page)
+    blocking = [a for a in v.axe if a["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, json.dumps(blocking, indent=1)
+
+
+FILE_NAME = re.compile(r"^\S+\.(png|jpe?g|gif|svg|webp)$|^[\w./-]*/[\w./-]*$|^[0-9a-f]{16,}", re.I)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_have_meaningful_alt_text(visit, page):
+    v = visit(page)
+    bad = []
+    for img in v.images:
+        if not img["inContent"]:
+            continue
+        alt = (img["alt"] or "").strip()
+        if not alt or FILE_NAME.search(alt) or len(alt.split()) < 3:
+            bad.append(f"{img['src']}: alt={img['alt']!r}")
+    assert not bad, f"figures without meaningful alt text: {bad}"
+
+
+def test_index_redirects_to_the_introduction(visits):
+    assert visits["index"].endswith(f"/{toc_pages()[0]}.html"), visits["index"]
