@@ -6,27 +6,15 @@ the mpmath references and stress sets are the test suite's own, from ``tests/ref
 
 from __future__ import annotations
 
-import math
-import time
-
 import numpy as np
 import scipy.special
 import scipy.stats
 
 import klce
-from tests.reference import mp_kl, rel_err, stress_sets
+from tests.reference import best_of, mp_kl, rel_err, stress_sets
 
 N = 10**7
 REPEAT = 5
-
-
-def best_of(f, repeat=REPEAT):
-    best = math.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def speed() -> None:
@@ -42,8 +30,8 @@ def speed() -> None:
     print(f"speed, best of {REPEAT}, n = {N:.0e} (including klce's input validation)")
     cases = (("uniform random p, q", q), ("nearly equal q", near), ("70 % nearly equal", mixed))
     for label, qq in cases:
-        t_klce = best_of(lambda qq=qq: klce.kl_divergence(p, qq))
-        t_scipy = best_of(lambda qq=qq: scipy.special.rel_entr(p, qq).sum())
+        t_klce = best_of(lambda qq=qq: klce.kl_divergence(p, qq), REPEAT)
+        t_scipy = best_of(lambda qq=qq: scipy.special.rel_entr(p, qq).sum(), REPEAT)
         print(f"  {label}:")
         print(f"    klce.kl_divergence          {t_klce:8.4f} s")
         print(f"    scipy rel_entr(p, q).sum()  {t_scipy:8.4f} s")

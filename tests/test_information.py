@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import mpmath
 import numpy as np
@@ -13,6 +12,7 @@ import scipy.stats
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from reference import (
+    best_of,
     general_pairs,
     mp_cross_entropy,
     mp_digits,
@@ -351,23 +351,14 @@ def test_invalid_atol(atol):
 # Speed
 
 
-def _best_of(f, repeat=5):
-    best = math.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def test_kl_divergence_is_as_fast_as_rel_entr():
     rng = np.random.default_rng(7)
     p = rng.random(10**6)
     q = rng.random(10**6)
     p /= p.sum()
     q /= q.sum()
-    t_klce = _best_of(lambda: kl_divergence(p, q))
-    t_scipy = _best_of(lambda: scipy.special.rel_entr(p, q).sum())
+    t_klce = best_of(lambda: kl_divergence(p, q))
+    t_scipy = best_of(lambda: scipy.special.rel_entr(p, q).sum())
     assert t_klce <= 1.5 * t_scipy, (t_klce, t_scipy)
 
 
