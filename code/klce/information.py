@@ -148,24 +148,12 @@ def _kl_terms_into(p: np.ndarray, q: np.ndarray, t: np.ndarray) -> None:
     if r_max < SERIES_CUTOFF:  # all terms small (nearly equal p and q): no mask
         np.multiply(x_minus_log1p_series(r, r_max=r_max, overwrite=True), p, out=t)
         return
-    work = np.abs(r)
-    small = work < SERIES_CUTOFF
-    n_small = int(np.count_nonzero(small))
-    # Evaluate the branch that covers most elements on the whole chunk and the
-    # other one on the (smaller) subset only.
-    if 2 * n_small <= r.size:
-        _direct_terms(p, q, r, out=t)
-        if n_small:
-            idx = np.flatnonzero(small)
-            t.put(idx, p.take(idx) * x_minus_log1p_series(r.take(idx), overwrite=True))
-    else:
-        big = ~small
-        idx = np.flatnonzero(big)
-        t_big = _direct_terms(p.take(idx), q.take(idx), r.take(idx))
-        np.putmask(work, big, 0.0)
-        g = x_minus_log1p_series(r, r_max=float(work.max()), overwrite=True)  # junk where big
-        np.multiply(g, p, out=t)
-        t.put(idx, t_big)
+    # log(q/p) on the whole chunk (cheap, vectorised); the series only where it is needed.
+    _direct_terms(p, q, r, out=t)
+    idx = np.flatnonzero(np.abs(r) < SERIES_CUTOFF)
+    if idx.size:
+        g = x_minus_log1p_series(r.take(idx), r_max=SERIES_CUTOFF, overwrite=True)
+        t.put(idx, p.take(idx) * g)
 
 
 # Elements per chunk: the temporaries of one chunk stay in the CPU cache.
