@@ -41,11 +41,10 @@ def _logits(logits: ArrayLike, axis: int) -> tuple[np.ndarray, int]:
     return x, ax
 
 
-def _shifted(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``z = x - max(x)`` and ``sum(exp(z))`` along `axis` (kept)."""
+def _shifted(x: np.ndarray, axis: int) -> np.ndarray:
+    """Return ``z = x - max(x)`` along `axis`: every ``exp(z) <= 1``, the largest is 1."""
     with np.errstate(over="ignore"):  # x - max can only overflow to -inf: exp gives 0
-        z = x - np.max(x, axis=axis, keepdims=True)
-    return z, np.sum(np.exp(z), axis=axis, keepdims=True)
+        return x - np.max(x, axis=axis, keepdims=True)
 
 
 def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
@@ -56,7 +55,7 @@ def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
     the relative accuracy of a tiny loss such as ``-log_softmax([30, 0])[0]``
     (about 9.4e-14), which ``log(1 + 9.4e-14)`` would round to a few digits.
     """
-    z, _ = _shifted(x, axis)
+    z = _shifted(x, axis)
     others = np.exp(z)
     np.put_along_axis(others, np.argmax(z, axis=axis, keepdims=True), 0.0, axis=axis)
     z -= np.log1p(np.sum(others, axis=axis, keepdims=True))
@@ -147,9 +146,9 @@ def softmax(logits: ArrayLike, *, axis: int = -1) -> np.ndarray:
     [[0.5, 0.5], [1.0, 0.0]]
     """
     x, ax = _logits(logits, axis)
-    z, s = _shifted(x, ax)
+    z = _shifted(x, ax)
     np.exp(z, out=z)
-    z /= s
+    z /= np.sum(z, axis=ax, keepdims=True)
     return z
 
 
