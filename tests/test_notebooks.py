@@ -6,6 +6,7 @@ in-order run, that each number in the prose is glued, and that each chapter has 
 reader and an instructor rely on.
 """
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -19,6 +20,11 @@ GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([A-Za-z_][\w]*)")
 # Math, code and glue/cite roles are not prose; a decimal number left after removing them was typed.
 NOT_PROSE = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|```.*?```|`[^`]*`", re.S)
 DECIMAL = re.compile(r"(?<![\w.])\d+\.\d{2,}(?![\w])")
+
+
+HIDDEN = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
+# The code lines a reader sees on the six chapter pages together (issue: at most 1,800).
+VISIBLE_LINES_BUDGET = 1800
 
 
 def load(path: Path) -> dict:
@@ -139,3 +145,94 @@ def test_colab_cell_installs_klce_from_the_configured_repository(path):
     assert f'"klce @ git+{url}@main"' in source, "update the Colab cell after changing the URL"
     assert "remove-cell" in first["metadata"].get("tags", [])
     assert first["outputs"] == [], "locally the cell must do nothing"
+
+
+def tags(cell: dict) -> set[str]:
+    return set(cell["metadata"].get("tags", []))
+
+
+def glued_values(nb: dict) -> dict[str, str]:
+    """The text/plain of every glued value, by name."""
+    values = {}
+    for cell in code_cells(nb):
+        for out in cell.get("outputs", []):
+            scrap = out.get("metadata", {}).get("scrapbook", {})
+            if "name" in scrap:
+                data = out["data"]
+                values[scrap["name"]] = next(v for k, v in data.items() if k.endswith("text/plain"))
+    return values
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_glued_values_carry_only_the_digits_shown(path):
+    """Portable outputs: a glued value is formatted text (klce.book.glue) or an exact integer.
+
+    A raw float64 would store all seventeen digits, the last of which change between CPUs.
+    """
+    nb = load(path)
+    raw = {}
+    for name, text in glued_values(nb).items():
+        value = ast.literal_eval(text)
+        if not isinstance(value, str | int):
+            raw[name] = text
+    assert not raw, f"glue these through klce.book.glue with a format spec: {raw}"
+    for cell in code_cells(nb):
+        assert "from myst_nb import glue" not in "".join(cell["source"]), "use klce.book.glue"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_glue_roles_paste_text_without_reformatting(path):
+    """The prose pastes the glued text as it is: {glue:text}`name`, no second format spec."""
+    text = markdown(load(path))
+    bad = re.findall(r"\{glue(?::\w+)?\}`[^`]*`", text)
+    bad = [role for role in bad if not re.fullmatch(r"\{glue:text\}`\w+`", role)]
+    assert not bad, f"use {{glue:text}}`name` (the spec belongs in the glue call): {bad}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_glue_plumbing_is_removed_from_the_page(path):
+    """Every cell that glues is tagged remove-cell; nbval still runs it."""
+    for i, cell in enumerate(code_cells(load(path)), start=1):
+        if re.search(r"\bglue\(", "".join(cell["source"])):
+            assert "remove-cell" in tags(cell), f"code cell {i} glues but is shown on the page"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_drawing_cells_are_folded(path):
+    """A cell that draws a figure holds only drawing code and is folded (hide-input)."""
+    for i, cell in enumerate(code_cells(load(path)), start=1):
+        draws = any("image/png" in out.get("data", {}) for out in cell["outputs"])
+        if draws:
+            assert tags(cell) & {"hide-input", "remove-input"}, f"code cell {i}: fold it"
+            source = "".join(cell["source"])
+            assert "assert " not in source, f"code cell {i}: move its asserts to a visible cell"
+
+
+def visible_code_lines(nb: dict) -> int:
+    return sum(
+        len([line for line in "".join(c["source"]).splitlines() if line.strip()])
+        for c in code_cells(nb)
+        if not tags(c) & HIDDEN
+    )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_code_lines_fit_the_column(path):
+    """Every code line fits the page column (79 characters; ruff checks the same)."""
+    nb = load(path)
+    for i, cell in enumerate(code_cells(nb), start=1):
+        source = "".join(cell["source"])
+        long = [line for line in source.splitlines() if len(line) > 79]
+        assert not long, f"code cell {i} has lines over 79 characters: {long}"
+
+
+def test_visible_code_fits_the_budget():
+    lines = {p.stem: visible_code_lines(load(p)) for p in CHAPTERS}
+    assert sum(lines.values()) <= VISIBLE_LINES_BUDGET, lines
+
+
+def test_intro_clones_the_configured_repository():
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    intro = (ROOT / "intro.md").read_text()
+    assert f"git clone {url} " in intro, "the intro's clone command uses repository.url"
+    assert "<this repository>" not in intro

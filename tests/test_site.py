@@ -194,6 +194,13 @@ class Visit:
     known_console_errors: list[str] = field(default_factory=list)
     axe: list[dict] = field(default_factory=list)
     screenshot: str = ""
+    wide_code: list[str] = field(default_factory=list)  # visible code blocks that scroll sideways
+    wide_math: list[str] = field(default_factory=list)  # display equations that scroll sideways
+    code_blocks: int = 0  # visible code blocks at 1280 px
+    display_math: int = 0  # display equations at 1280 px
+    phone_page_width: int = 0  # the page's scroll width at a 390 px viewport
+    phone_clipped: list[str] = field(default_factory=list)  # elements cut off at 390 px
+    phone_screenshot: str = ""
 
 
 WAIT_FOR_MATHJAX = """async () => {
@@ -256,6 +263,44 @@ NAVIGATION = """() => ({
     pageToc: !!document.querySelector('#pst-page-toc-nav'),
     sections: document.querySelectorAll('article.bd-article section section').length,
 })"""
+
+# Visible code blocks and display equations wider than their box (they would scroll sideways).
+# Folded (hide-input) code is not displayed, so its boxes have no width and are not counted.
+OVERFLOW = """() => {
+    const shown = e => e.offsetParent !== null && e.clientWidth > 0;
+    const wide = e => e.scrollWidth > e.clientWidth + 1;
+    const code = Array.from(document.querySelectorAll('article.bd-article div.highlight pre'))
+        .filter(shown);
+    const math = Array.from(document.querySelectorAll('article.bd-article div.math'))
+        .filter(shown);
+    return {
+        code: code.length,
+        math: math.length,
+        wideCode: code.filter(wide).map(e => e.textContent.split('\\n').find(
+            l => l.length > 79) || e.textContent.slice(0, 80)),
+        wideMath: math.filter(e => wide(e) ||
+            Array.from(e.querySelectorAll('mjx-container')).some(wide)).map(e =>
+            (e.querySelector('mjx-assistive-mml')?.textContent || e.textContent).slice(0, 80)),
+    };
+}"""
+
+# At phone width the page itself must not scroll sideways, and no element may stick out of the
+# viewport unless it sits in a box that scrolls (code, equations, tables scroll inside their box).
+PHONE = """() => {
+    const vw = document.documentElement.clientWidth;
+    const scrolls = e => {
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+            const o = getComputedStyle(a).overflowX;
+            if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+        }
+        return false;
+    };
+    const clipped = Array.from(document.querySelectorAll('article.bd-article *'))
+        .filter(e => e.offsetParent !== null)
+        .filter(e => e.getBoundingClientRect().right > vw + 1 && !scrolls(e))
+        .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
+    return {width: document.documentElement.scrollWidth, clipped: clipped.slice(0, 10)};
+}"""
 
 RAW_TEX = [
     (re.compile(r"\\\(|\\\)"), r"\( \) delimiters"),
@@ -320,9 +365,20 @@ async def open_page(context, site: str, source: Path, docname: str, axe: Axe) ->
             for v in violations
         ]
         await page.evaluate("document.fonts.ready.then(() => true)")
+        overflow = await page.evaluate(OVERFLOW)
+        result.code_blocks, result.display_math = overflow["code"], overflow["math"]
+        result.wide_code, result.wide_math = overflow["wideCode"], overflow["wideMath"]
         shot = SCREENSHOTS / f"{docname.replace('/', '__')}.png"
         await page.screenshot(path=str(shot), full_page=True)
         result.screenshot = str(shot.relative_to(ROOT))
+        await page.set_viewport_size({"width": 390, "height": 844})
+        await page.wait_for_timeout(300)  # MathJax and the theme re-lay out
+        phone = await page.evaluate(PHONE)
+        result.phone_page_width, result.phone_clipped = phone["width"], phone["clipped"]
+        if docname.startswith("chapters/01"):
+            shot = SCREENSHOTS / f"{docname.replace('/', '__')}__390px.png"
+            await page.screenshot(path=str(shot), full_page=True)
+            result.phone_screenshot = str(shot.relative_to(ROOT))
     finally:
         await page.close()
     return result
@@ -457,6 +513,20 @@ def test_figures_have_meaningful_alt_text(visit, page):
         if not alt or FILE_NAME.search(alt) or len(alt.split()) < 3:
             bad.append(f"{img['src']}: alt={img['alt']!r}")
     assert not bad, f"figures without meaningful alt text: {bad}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_nothing_scrolls_sideways_at_1280px(visit, page):
+    v = visit(page)
+    assert not v.wide_code, f"{len(v.wide_code)} of {v.code_blocks} code blocks: {v.wide_code}"
+    assert not v.wide_math, f"{len(v.wide_math)} of {v.display_math} equations: {v.wide_math}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_page_fits_a_phone(visit, page):
+    v = visit(page)
+    assert v.phone_page_width == 390, f"the page is {v.phone_page_width} px wide at 390 px"
+    assert not v.phone_clipped, f"cut off at 390 px: {v.phone_clipped}"
 
 
 def test_index_redirects_to_the_introduction(visits):

@@ -230,11 +230,13 @@ def cross_entropy_from_logits(
     >>> logits = [[2.0, 0.5, -1.0], [0.0, 0.0, 3.0]]
     >>> cross_entropy_from_logits([0, 2], logits).round(6).tolist()
     [0.241311, 0.094923]
-    >>> cross_entropy_from_logits([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]], logits).round(6).tolist()
+    >>> one_hot = [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    >>> cross_entropy_from_logits(one_hot, logits).round(6).tolist()
     [0.241311, 0.094923]
     >>> float(cross_entropy_from_logits(1, [1e4, -1e4]))
     20000.0
-    >>> round(float(cross_entropy_from_logits(0, [2.0, 0.5, -1.0], label_smoothing=0.1)), 6)
+    >>> smoothed = cross_entropy_from_logits(0, logits[0], label_smoothing=0.1)
+    >>> round(float(smoothed), 6)
     0.391311
     """
     eps = check_unit_interval_scalar(label_smoothing, "label_smoothing")
@@ -310,7 +312,8 @@ def binary_cross_entropy(
     Examples
     --------
     >>> from klce import binary_cross_entropy
-    >>> binary_cross_entropy([1.0, 0.0, 0.5], [0.9, 0.9, 0.5]).round(6).tolist()
+    >>> y, prob = [1.0, 0.0, 0.5], [0.9, 0.9, 0.5]
+    >>> binary_cross_entropy(y, prob).round(6).tolist()
     [0.105361, 2.302585, 0.693147]
     >>> float(binary_cross_entropy(1.0, 0.0))
     inf
@@ -370,7 +373,8 @@ def binary_cross_entropy_from_logits(
     Examples
     --------
     >>> from klce import binary_cross_entropy_from_logits
-    >>> binary_cross_entropy_from_logits([1.0, 0.0], [2.0, 2.0]).round(6).tolist()
+    >>> bce = binary_cross_entropy_from_logits([1.0, 0.0], [2.0, 2.0])
+    >>> bce.round(6).tolist()
     [0.126928, 2.126928]
     >>> float(binary_cross_entropy_from_logits(1.0, 40.0))
     4.248354255291589e-18

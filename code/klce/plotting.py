@@ -27,7 +27,7 @@ COLORS: dict[str, str] = {
     "neutral": "#999999",  # grey: reference lines, annotations
 }
 
-#: Figure sizes in inches: fit a PDF text width (about 6.5 in) and the website.
+#: Figure sizes in inches, chosen to fit a PDF text width (about 6.5 in) and the website.
 FIGSIZE: dict[str, tuple[float, float]] = {
     "single": (6.4, 4.0),
     "wide": (10.0, 3.8),
