@@ -531,3 +531,137 @@ def test_the_page_fits_a_phone(visit, page):
 
 def test_index_redirects_to_the_introduction(visits):
     assert visits["index"].endswith(f"/{toc_pages()[0]}.html"), visits["index"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Explorable figures (_static/explorables.js): every control moved, every readout checked
+# ---------------------------------------------------------------------------------------------
+
+EXPLORABLE_STATE = """root => ({
+    kind: root.dataset.kind,
+    data: {...root.dataset},
+    inputs: Array.from(root.querySelectorAll('input[type=range]')).map(i => ({
+        id: i.id, value: Number(i.value), min: Number(i.min), max: Number(i.max),
+        label: root.querySelector(`label[for="${i.id}"]`)?.textContent || ''})),
+    readouts: Object.fromEntries(Array.from(root.querySelectorAll('output[data-readout]'))
+        .map(o => [o.dataset.readout, o.textContent])),
+    live: Array.from(root.querySelectorAll('output[data-readout]'))
+        .every(o => o.getAttribute('aria-live') === 'polite'),
+    figure: root.querySelector('svg.klce-figure')?.innerHTML || '',
+})"""
+
+
+def expected_readouts(state: dict) -> dict[str, str]:
+    """What klce computes for the explorable's current setting, at the displayed precision."""
+    import numpy as np
+
+    import klce
+
+    values = [i["value"] for i in state["inputs"]]
+    if state["kind"] in {"kl-pair", "ce-identity"}:
+        w_p, w_q = np.array(values[:3]), np.array(values[3:])
+        p, q = w_p / w_p.sum(), w_q / w_q.sum()
+        if state["kind"] == "kl-pair":
+            numbers = {"kl_pq": klce.kl_divergence(p, q), "kl_qp": klce.kl_divergence(q, p)}
+        else:
+            numbers = {
+                "h_p": klce.entropy(p),
+                "kl_pq": klce.kl_divergence(p, q),
+                "ce": klce.cross_entropy(p, q),
+            }
+    else:
+        (t,) = values
+        teacher = np.array(state["data"]["teacher"].split(","), dtype=float)
+        student = np.array(state["data"]["student"].split(","), dtype=float)
+        p_t, q_t = klce.softmax(teacher / t), klce.softmax(student / t)
+        kl_t = klce.kl_divergence(p_t, q_t)
+        numbers = {"kl_t": kl_t, "kl_t2": t * t * kl_t, "h_t": klce.entropy(p_t)}
+    return {name: f"{float(x):.4f}" for name, x in numbers.items()}
+
+
+async def explore_page(context, site: str, docname: str) -> list[dict]:
+    """Move every control of every explorable on one page with the keyboard; record each step."""
+    outside: list[str] = []
+
+    async def guard(route):
+        if urlsplit(route.request.url).netloc == urlsplit(site).netloc:
+            await route.continue_()
+        else:
+            outside.append(route.request.url)
+            await route.abort("blockedbyclient")
+
+    page = await context.new_page()
+    await page.route("**/*", guard)
+    steps = []
+    try:
+        await page.goto(urljoin(site, f"{docname}.html"), wait_until="load")
+        roots = await page.query_selector_all("div.klce-explorable")
+        for n, root in enumerate(roots):
+            before = await root.evaluate(EXPLORABLE_STATE)
+            steps.append({"explorable": n, "control": None, "state": before})
+            for k, control in enumerate(before["inputs"]):
+                element = await page.query_selector(f"#{control['id']}")
+                await element.focus()
+                key = "ArrowLeft" if control["value"] >= control["max"] else "ArrowRight"
+                for _ in range(3):
+                    await page.keyboard.press(key)
+                state = await root.evaluate(EXPLORABLE_STATE)
+                steps.append({"explorable": n, "control": k, "state": state})
+                if n == 0 and k == 0:
+                    shot = SCREENSHOTS / f"explorable__{docname.replace('/', '__')}.png"
+                    await root.screenshot(path=str(shot))
+    finally:
+        await page.close()
+    return [{**step, "outside": outside} for step in steps]
+
+
+EXPLORABLE_PAGES = {
+    "chapters/01_kl_divergence": 1,
+    "chapters/02_cross_entropy": 1,
+    "chapters/04_one_hot_labels": 1,
+}
+
+
+@pytest.fixture(scope="module")
+def explorations(tmp_path_factory, site) -> dict[str, list[dict]]:
+    executable = find_chromium()
+    if executable is None:
+        if IN_CI:
+            pytest.fail(f"{INSTALL_HINT} (under CI=true the browser tests must run)")
+        pytest.skip(INSTALL_HINT)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    async def run() -> dict[str, list[dict]]:
+        async with async_playwright() as pw:
+            context = await pw.chromium.launch_persistent_context(
+                str(tmp_path_factory.mktemp("chromium-explore")),
+                executable_path=executable,
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": 1280, "height": 900},
+                service_workers="block",
+            )
+            results = {d: await explore_page(context, site, d) for d in EXPLORABLE_PAGES}
+            await context.close()
+            return results
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("page", sorted(EXPLORABLE_PAGES))
+def test_explorables_move_and_agree_with_klce(explorations, page):
+    steps = explorations[page]
+    roots = {s["explorable"] for s in steps}
+    assert len(roots) >= EXPLORABLE_PAGES[page], f"explorables on the page: {len(roots)}"
+    assert not any(s["outside"] for s in steps), "a request left the machine"
+    previous = {}
+    for step in steps:
+        state = step["state"]
+        assert state["live"], "readouts are announced to screen readers (aria-live)"
+        assert all(i["label"] for i in state["inputs"]), "every control has a label"
+        assert state["readouts"] == expected_readouts(state), (page, step["control"])
+        if step["control"] is not None:
+            before = previous[step["explorable"]]
+            assert state["readouts"] != before["readouts"], "the numbers did not change"
+            assert state["figure"] != before["figure"], "the figure did not change"
+        previous[step["explorable"]] = state
