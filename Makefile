@@ -7,8 +7,12 @@ STAMP  := $(VENV)/.requirements-installed
 JB     := $(BIN)/jupyter-book
 JBFLAGS := -W -n --keep-going
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
+# The framework tier: real PyTorch, scikit-learn and Keras in their own environment.
+FW_VENV  := .venv-frameworks
+FW_BIN   := $(FW_VENV)/bin
+FW_STAMP := $(FW_VENV)/.requirements-installed
 
-.PHONY: help book book-student pdf test test-fast lint format execute lab bench clean
+.PHONY: help book book-student pdf test test-fast test-frameworks lint format execute lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -50,6 +54,17 @@ test: $(STAMP)  ## run every test: library, doctests, notebooks (nbval), lint, b
 
 test-fast: $(STAMP)  ## every test except the book build and the browser
 	$(BIN)/python -m pytest -m "not slow"
+
+$(FW_STAMP): requirements-frameworks.txt pyproject.toml
+	test -x $(FW_BIN)/python || $(PYTHON) -m venv $(FW_VENV)
+	$(FW_BIN)/python -m pip install --quiet -r requirements-frameworks.txt
+	touch $(FW_STAMP)
+
+# Its own addopts: the main ones load nbval, which this environment does not have. Libraries that
+# are missing make the tier fail, never skip (tests/frameworks/conftest.py).
+test-frameworks: $(FW_STAMP)  ## check the book's claims about PyTorch, scikit-learn, Keras (own venv)
+	KERAS_BACKEND=jax $(FW_BIN)/python -m pytest tests/frameworks \
+	  -o addopts="" -ra --strict-markers -p no:cacheprovider
 
 lint: $(STAMP)  ## ruff check and format check over code, tests and notebooks
 	$(BIN)/ruff check code tests benchmarks chapters

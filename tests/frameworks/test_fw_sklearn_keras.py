@@ -1,0 +1,171 @@
+"""scikit-learn's log_loss and Keras's probabilistic losses against klce."""
+
+import ast
+import inspect
+import math
+import warnings
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+from sklearn.metrics import log_loss
+
+import klce
+from klce import framework_facts as facts
+
+RNG = np.random.default_rng(6)
+LOGITS = 2.0 * RNG.normal(size=(5, 3))
+LABELS = RNG.integers(0, 3, size=5)
+PROBA = klce.softmax(LOGITS)
+ONE_HOT = np.eye(3)[LABELS]
+
+
+def proba_keyword():
+    """The name of log_loss's probability argument in this version."""
+    params = inspect.signature(log_loss).parameters
+    return "y_proba" if "y_proba" in params else "y_pred"
+
+
+def test_log_loss_keyword_for_the_probabilities():
+    assert proba_keyword() == facts.SKLEARN_PROBA_KEYWORD
+    kw = {proba_keyword(): PROBA}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        log_loss(LABELS, **kw)  # the current keyword: no warning
+
+
+def test_log_loss_is_mean_cross_entropy_and_sum_without_normalize():
+    want = klce.cross_entropy(ONE_HOT, PROBA)
+    assert math.isclose(log_loss(LABELS, PROBA), want.mean(), rel_tol=1e-12)
+    total = log_loss(LABELS, PROBA, normalize=False)
+    assert math.isclose(total, want.sum(), rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_log_loss_clips_at_the_dtype_epsilon(dtype):
+    eps = float(np.finfo(dtype).eps)
+    assert eps == facts.SKLEARN_EPS[dtype]
+    impossible = np.array([[1e-30, 1.0], [0.0, 1.0]], dtype=dtype)
+    per_sample = log_loss([0, 0], impossible, labels=[0, 1], normalize=False) / 2
+    assert math.isclose(per_sample, facts.SKLEARN_CAP[dtype], rel_tol=1e-6)
+    assert math.isclose(facts.SKLEARN_CAP[dtype], -math.log(eps), rel_tol=1e-15)
+
+
+def test_log_loss_cap_values_the_book_states():
+    assert f"{facts.SKLEARN_CAP['float64']:.2f}" == "36.04"
+    assert f"{facts.SKLEARN_CAP['float32']:.2f}" == "15.94"
+    exact = klce.cross_entropy([1.0, 0.0], [1e-300, 1.0])
+    assert exact > 690 > facts.SKLEARN_CAP["float64"]  # the cap understates it
+
+
+def test_log_loss_warns_on_rows_that_do_not_sum_to_one():
+    rows = np.array([[0.5, 0.6], [0.2, 0.9]])
+    with pytest.warns(UserWarning, match="sum to one"):
+        log_loss([0, 1], rows)
+
+
+def test_keras_runs_on_the_jax_backend_with_epsilon_1e_7():
+    assert keras.backend.backend() == facts.KERAS_BACKEND
+    assert keras.config.epsilon() == facts.KERAS_EPSILON
+    assert keras.backend.epsilon() == facts.KERAS_EPSILON  # the chapter's spelling
+    assert keras.config.floatx() == facts.KERAS_FLOATX
+    loss = keras.losses.CategoricalCrossentropy()(ONE_HOT, PROBA)
+    assert str(loss.dtype) == facts.KERAS_FLOATX  # float64 inputs, float32 loss
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        keras.losses.CategoricalCrossentropy,
+        keras.losses.BinaryCrossentropy,
+        keras.losses.KLDivergence,
+    ],
+)
+def test_keras_default_reduction(loss):
+    assert loss().reduction == facts.KERAS_REDUCTION_DEFAULT
+
+
+def test_keras_categorical_from_logits_matches_klce():
+    got = float(keras.losses.CategoricalCrossentropy(from_logits=True)(ONE_HOT, LOGITS))
+    want = klce.cross_entropy_from_logits(LABELS, LOGITS).mean()
+    assert math.isclose(got, want, rel_tol=1e-6)  # float32 inside
+
+
+def test_keras_categorical_without_from_logits_is_silently_wrong():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning either
+        wrong = float(keras.losses.CategoricalCrossentropy()(ONE_HOT, LOGITS))
+    right = klce.cross_entropy_from_logits(LABELS, LOGITS).mean()
+    assert math.isfinite(wrong) and abs(wrong - right) > 1.0
+
+
+def test_keras_binary_without_from_logits_reports_a_perfect_fit():
+    y, z = np.array([[1.0, 1.0]]), np.array([[2.5, 1.5]])  # confident logits > 1
+    wrong = float(keras.losses.BinaryCrossentropy()(y, z))
+    right = float(keras.losses.BinaryCrossentropy(from_logits=True)(y, z))
+    assert wrong < 2e-7  # -log(1 - eps): "perfect"
+    want = klce.binary_cross_entropy_from_logits(y, z).mean()
+    assert math.isclose(right, want, rel_tol=1e-6) and right > 0.1
+
+
+def test_keras_categorical_rescales_rows_then_clips():
+    cce = keras.losses.CategoricalCrossentropy()
+    assert math.isclose(float(cce(ONE_HOT, 5 * PROBA)), float(cce(ONE_HOT, PROBA)), rel_tol=1e-6)
+    capped = float(cce(np.array([[1.0, 0.0]]), np.array([[1e-30, 1.0]])))
+    assert math.isclose(capped, facts.KERAS_CAP, rel_tol=1e-6)
+
+
+def test_keras_binary_caps_per_label_in_float32():
+    bce = keras.losses.BinaryCrossentropy()
+    label1 = float(bce(np.array([[1.0]]), np.array([[0.0]])))
+    label0 = float(bce(np.array([[0.0]]), np.array([[1.0]])))
+    assert math.isclose(label1, facts.KERAS_CAP, rel_tol=1e-6)
+    assert math.isclose(label0, facts.KERAS_BINARY_CAP_LABEL0_FLOAT32, rel_tol=1e-6)
+
+
+def test_keras_binary_on_probabilities_matches_klce_and_averages_outputs():
+    y = RNG.uniform(size=(4, 3))
+    s = RNG.uniform(0.05, 0.95, size=(4, 3))
+    got = float(keras.losses.BinaryCrossentropy()(y, s))
+    assert math.isclose(got, klce.binary_cross_entropy(y, s).mean(), rel_tol=1e-5)
+
+
+def test_keras_kl_divergence_clips_both_arguments():
+    eps = facts.KERAS_EPSILON
+    got = float(keras.losses.KLDivergence()(ONE_HOT, PROBA))
+    t, q = np.clip(ONE_HOT, eps, 1), np.clip(PROBA, eps, 1)
+    emulated = np.mean(np.sum(t * np.log(t / q), axis=-1))
+    exact = klce.kl_divergence(ONE_HOT, PROBA).mean()
+    assert math.isclose(got, emulated, rel_tol=1e-5)
+    assert got != exact and abs(got - exact) < 1e-4  # zeros become eps
+
+
+def test_keras_on_jax_clips_even_a_softmax_output():
+    z = np.array([[-40.0, 10.0, 0.0]])  # the true class 0 gets ~e^-50
+    probs = keras.activations.softmax(z)
+    clipped = float(keras.losses.CategoricalCrossentropy()(np.array([[1.0, 0.0, 0.0]]), probs))
+    exact = klce.cross_entropy_from_logits(0, z[0])
+    assert math.isclose(clipped, facts.KERAS_CAP, rel_tol=1e-6) and exact > 49
+
+
+def _function(tree, name):
+    return next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name)
+
+
+def test_keras_tensorflow_backend_recovers_logits_in_its_source():
+    # TensorFlow is not installed here: read the installed Keras's TF backend.
+    import keras.src.backend as backends
+
+    root = Path(backends.__file__).parent
+    tf_tree = ast.parse((root / "tensorflow" / "nn.py").read_text())
+    for fn in ("categorical_crossentropy", "binary_crossentropy"):
+        calls = {
+            n.func.id
+            for n in ast.walk(_function(tf_tree, fn))
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        }
+        assert "_get_logits" in calls, fn
+    assert "_keras_logits" in ast.unparse(_function(tf_tree, "_get_logits"))
+    jax_source = (root / "jax" / "nn.py").read_text()
+    assert "_keras_logits" not in jax_source  # the JAX backend clips instead

@@ -1,0 +1,132 @@
+"""Every file of code/frameworks runs, and its result agrees with klce."""
+
+import ast
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import klce
+from klce import framework_facts as facts
+
+SNIPPETS = Path(__file__).resolve().parents[2] / "code" / "frameworks"
+FILES = sorted(p.stem for p in SNIPPETS.glob("*.py"))
+RUNNABLE = [name for name in FILES if name != "facts"]
+
+
+def test_every_snippet_is_tested_here():
+    tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
+    assert set(RUNNABLE) <= tested
+    assert len(RUNNABLE) >= 8
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_snippet_fits_the_book(name):
+    source = (SNIPPETS / f"{name}.py").read_text(encoding="utf-8")
+    assert ast.get_docstring(ast.parse(source)), "module docstring"
+    if name != "facts":  # facts is read, not shown
+        long = [i for i, line in enumerate(source.splitlines(), 1) if len(line) > 79]
+        assert not long, f"lines over 79 characters: {long}"
+
+
+@pytest.mark.parametrize("name", RUNNABLE)
+def test_snippet_runs_as_a_script(name, snippet, capsys):
+    snippet(name, as_main=True)
+    assert capsys.readouterr().out.strip()
+
+
+def f64(tensor):
+    return tensor.numpy().astype(float)
+
+
+def dist(tensor):  # float32 probabilities as float64 rows summing to 1
+    rows = f64(tensor)
+    return rows / rows.sum(axis=-1, keepdims=True)
+
+
+def close(got, want, rtol=1e-6):
+    np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=rtol)
+
+
+def test_torch_cross_entropy(snippet):
+    ns = snippet("torch_cross_entropy")
+    logits, labels = ns["logits"].numpy(), ns["labels"].numpy()
+    soft = dist(ns["soft"])
+    per = klce.cross_entropy_from_logits(labels, logits)
+    close(ns["per_example"], per)
+    close(ns["loss_labels"], per.mean())
+    close(ns["loss_soft"], klce.cross_entropy_from_logits(soft, logits).mean())
+    smooth = klce.cross_entropy_from_logits(labels, logits, label_smoothing=0.1)
+    close(ns["loss_smooth"], smooth.mean())
+
+
+def test_torch_kl_div(snippet):
+    ns = snippet("torch_kl_div")
+    q = klce.softmax(ns["logits"].numpy().astype(float))
+    want = klce.kl_divergence(dist(ns["target"]), q).mean()
+    close(ns["kl"], want)
+    close(ns["kl_from_logs"], want)
+
+
+def test_torch_distillation(snippet):
+    loss_fn = snippet("torch_distillation")["distillation_loss"]
+    rng = np.random.default_rng(3)
+    s, t = rng.normal(size=(5, 4)), rng.normal(size=(5, 4))
+    for temp in (1.0, 2.0, 4.0):
+        got = loss_fn(torch.tensor(s), torch.tensor(t), T=temp).item()
+        kl = klce.kl_divergence(klce.softmax(t / temp), klce.softmax(s / temp))
+        assert math.isclose(got, temp**2 * kl.mean(), rel_tol=1e-10)
+    same = loss_fn(torch.tensor(t), torch.tensor(t), T=3.0).item()
+    assert abs(same) < 1e-15  # a perfect student scores zero
+    # Gradient: T (softmax(s/T) - softmax(t/T)) / N for the student logits.
+    st = torch.tensor(s, requires_grad=True)
+    loss_fn(st, torch.tensor(t), T=4.0).backward()
+    want = 4.0 * (klce.softmax(s / 4.0) - klce.softmax(t / 4.0)) / len(s)
+    np.testing.assert_allclose(st.grad.numpy(), want, rtol=1e-9, atol=1e-15)
+
+
+def test_torch_bce(snippet):
+    ns = snippet("torch_bce")
+    z, y = ns["logits"].numpy().astype(float), ns["targets"].numpy().astype(float)
+    w = ns["pos_weight"].numpy().astype(float)
+    close(ns["loss"], klce.binary_cross_entropy_from_logits(y, z).mean())
+    pos = klce.binary_cross_entropy_from_logits(1.0, z)
+    neg = klce.binary_cross_entropy_from_logits(0.0, z)
+    close(ns["weighted"], np.mean(w * y * pos + (1 - y) * neg))
+
+
+def test_torch_gaussian_nll(snippet):
+    ns = snippet("torch_gaussian_nll")
+    y, mean = ns["y"].numpy().astype(float), ns["mean"].numpy().astype(float)
+    nll = klce.gaussian_nll(y, mean, ns["std"].numpy().astype(float)).mean()
+    close(ns["nll"], nll)
+    close(ns["nll_default"], nll - facts.HALF_LOG_2PI)
+
+
+def test_torch_vae_kl(snippet):
+    ns = snippet("torch_vae_kl")
+    mu, logvar = ns["mu"].numpy().astype(float), ns["logvar"].numpy().astype(float)
+    want = klce.gaussian_kl(mu, np.exp(0.5 * logvar), 0.0, 1.0).sum(axis=1)
+    close(ns["kl"], want)
+    close(ns["kl_closed"], want)
+    close(ns["kl_term"], want.mean())
+
+
+def test_sklearn_log_loss(snippet):
+    ns = snippet("sklearn_log_loss")
+    proba, y = ns["proba"], np.asarray(ns["y_true"])
+    want = klce.cross_entropy(np.eye(proba.shape[1])[y], proba).mean()
+    close(ns["loss"], want, rtol=1e-12)
+
+
+def test_keras_from_logits(snippet):
+    ns = snippet("keras_from_logits")
+    label = int(np.argmax(ns["y_onehot"][0]))
+    right = klce.cross_entropy_from_logits(label, ns["logits"][0])
+    close(ns["loss"], right)
+    right_binary = klce.binary_cross_entropy_from_logits(ns["y_binary"], ns["binary_logits"]).mean()
+    close(ns["binary_loss"], right_binary)
+    assert abs(ns["wrong"] - right) > 1.0  # silently wrong
+    assert ns["wrong_binary"] < 1e-6 < right_binary / 100  # "perfect"
