@@ -12,14 +12,34 @@ import klce
 from klce import framework_facts as facts
 
 SNIPPETS = Path(__file__).resolve().parents[2] / "code" / "frameworks"
-FILES = sorted(p.stem for p in SNIPPETS.glob("*.py"))
+# Names relative to SNIPPETS without ".py": "torch_kl_div", "bugs/bug_float32_overflow".
+FILES = sorted(p.relative_to(SNIPPETS).with_suffix("").as_posix() for p in SNIPPETS.rglob("*.py"))
 RUNNABLE = [name for name in FILES if name != "facts"]
+# The "find the bug" exercises: bugs/bug_NAME.py and its fix bugs/fixed_NAME.py,
+# both tested by test_bug_NAME in test_fw_bugs.py.
+BUGS = [name for name in FILES if name.startswith("bugs/")]
+BUG_LINES = 25  # an exercise's snippet stays short
+
+
+def _test_names(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
 def test_every_snippet_is_tested_here():
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
-    assert set(RUNNABLE) <= tested
-    assert len(RUNNABLE) >= 8
+    assert set(RUNNABLE) - set(BUGS) <= tested
+    assert len(RUNNABLE) - len(BUGS) >= 8
+
+
+def test_every_bug_has_a_fix_and_a_test():
+    bugs = {name.removeprefix("bugs/bug_") for name in BUGS if name.startswith("bugs/bug_")}
+    fixes = {name.removeprefix("bugs/fixed_") for name in BUGS if name.startswith("bugs/fixed_")}
+    assert len(bugs) >= 5
+    assert bugs == fixes, "each bugs/bug_NAME.py has a bugs/fixed_NAME.py and nothing else is there"
+    assert len(BUGS) == len(bugs) + len(fixes)
+    tested = _test_names(Path(__file__).with_name("test_fw_bugs.py"))
+    assert {f"test_bug_{name}" for name in bugs} <= tested
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -29,6 +49,8 @@ def test_snippet_fits_the_book(name):
     if name != "facts":  # facts is read, not shown
         long = [i for i, line in enumerate(source.splitlines(), 1) if len(line) > 79]
         assert not long, f"lines over 79 characters: {long}"
+    if name in BUGS:
+        assert len(source.splitlines()) <= BUG_LINES
 
 
 @pytest.mark.parametrize("name", RUNNABLE)
