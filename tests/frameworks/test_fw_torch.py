@@ -45,9 +45,17 @@ def test_default_reductions_are_mean():
         F.binary_cross_entropy,
         F.binary_cross_entropy_with_logits,
         F.gaussian_nll_loss,
+        F.mse_loss,
     ):
         default = inspect.signature(fn).parameters["reduction"].default
         assert default == facts.TORCH_REDUCTION_DEFAULT, fn.__name__
+
+
+def test_mse_loss_mean_is_over_every_element():
+    """Chapter 5's hidden beta: the default 'mean' divides by the number of pixels too."""
+    x, x_hat = torch.zeros(4, 12), torch.ones(4, 12)
+    assert F.mse_loss(x_hat, x).item() == 1.0
+    assert F.mse_loss(x_hat, x, reduction="sum").item() == 48.0
 
 
 def test_cross_entropy_soft_targets():
