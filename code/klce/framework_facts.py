@@ -107,8 +107,18 @@ class Row:
     ----------
     key : str
         Identifier the tier uses to find this row's checks.
-    library, call, takes, reduction, clip, dtype : str
-        The cells, as Markdown.
+    library : str
+        The library's name.
+    call : str
+        The function or class, as Markdown.
+    takes : str
+        What its arguments are (logits, probabilities, log-probabilities).
+    reduction : str
+        Its default reduction over a batch.
+    clip : str
+        Any clipping or epsilon it applies.
+    dtype : str
+        What changes between float32 and float64.
     """
 
     key: str
@@ -250,7 +260,7 @@ _HEADER = (
 
 
 def conventions_table() -> str:
-    """Render :data:`ROWS` as a Markdown table.
+    """Render the rows of ``ROWS`` as a Markdown table.
 
     Returns
     -------
