@@ -287,9 +287,35 @@ def test_chapter_has_a_colab_button_from_the_repository_url(book_build, docname)
     assert colab_url(docname) in hrefs, f"no Colab button linking to {colab_url(docname)}"
 
 
-def test_notation_and_bibliography_close_the_book():
+def test_the_reference_part_closes_the_book():
     last = TOC["parts"][-1]["chapters"]
-    assert [c["file"] for c in last[-2:]] == ["notation", "bibliography"]
+    assert [c["file"] for c in last] == ["notation", "glossary", "api", "bibliography"]
+
+
+def test_glossary_and_reference_pages_render(book_build):
+    glossary = soup(book_build.html / "glossary.html")
+    terms = {
+        dt.get_text(" ", strip=True).removesuffix("¶").strip()
+        for dt in glossary.select("dl.glossary dt")
+    }
+    for term in ("nat", "bit", "logit", "softmax", "perplexity", "ELBO", "label smoothing"):
+        assert term in terms, term
+    api = soup(book_build.html / "api.html")
+    documented = {dt["id"] for dt in api.select("dl.py.function > dt[id]")}
+    import klce
+
+    for name in klce.__all__:
+        obj = getattr(klce, name)
+        if callable(obj) and not isinstance(obj, type):
+            assert f"{obj.__module__}.{name}" in documented, name
+    kl_entry = api.select_one("#klce\\.information\\.kl_divergence").find_next_sibling("dd")
+    assert any("Used in" in p.get_text() for p in kl_entry.select("p.rubric"))
+
+
+def test_chapters_link_terms_to_the_glossary(book_build):
+    for chapter in ("chapters/01_kl_divergence", "chapters/04_one_hot_labels"):
+        page = soup(book_build.html / f"{chapter}.html")
+        assert page.select('a[href*="glossary.html#term-"]'), chapter
 
 
 def test_notation_page_renders(book_build):

@@ -26,6 +26,7 @@ __all__ = [
     "distribution_axis",
     "in_base",
     "log_base",
+    "pair_arrays",
     "pair_shapes",
     "probability_array",
     "probability_pair",
@@ -239,13 +240,17 @@ def probability_array(p: ArrayLike, name: str, axis: int, atol: float) -> tuple[
     return arr, ax
 
 
-def probability_pair(
+def pair_arrays(
     p: ArrayLike, q: ArrayLike, axis: int, atol: float, names: tuple[str, str] = ("p", "q")
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Convert and validate two arrays of probability vectors that are used together.
+) -> tuple[np.ndarray, np.ndarray, int, float]:
+    """Convert two arrays used together and check everything but their values.
 
-    Returns both arrays (not broadcast) and the distribution axis as a negative
-    index valid for both.
+    Checks `atol`, the dtypes, the shapes and that the distribution axis is not
+    empty: the cheap part of :func:`probability_pair`. Returns both arrays (not
+    broadcast), the distribution axis as a negative index valid for both, and
+    the tolerance. A caller that checks the values itself, fused into its own
+    pass, calls :func:`check_probabilities` on both arrays when its check
+    fails, so that the error is the same.
     """
     tol = check_atol(atol)
     a = as_real_array(p, names[0])
@@ -254,5 +259,18 @@ def probability_pair(
     for arr, name in ((a, names[0]), (b, names[1])):
         if arr.shape[neg] == 0:
             raise ValueError(f"{name} is empty along axis {axis}")
+    return a, b, neg, tol
+
+
+def probability_pair(
+    p: ArrayLike, q: ArrayLike, axis: int, atol: float, names: tuple[str, str] = ("p", "q")
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Convert and validate two arrays of probability vectors that are used together.
+
+    Returns both arrays (not broadcast) and the distribution axis as a negative
+    index valid for both.
+    """
+    a, b, neg, tol = pair_arrays(p, q, axis, atol, names)
+    for arr, name in ((a, names[0]), (b, names[1])):
         check_probabilities(arr, name, neg, tol, axis_label=axis)
     return a, b, neg
