@@ -418,15 +418,21 @@ async def visit_site(executable: str, profile: Path, site: str, html: Path) -> d
     return results
 
 
-@pytest.fixture(scope="module")
-def visits(tmp_path_factory, site, book_build) -> dict:
-    """What every page showed in Chromium, by docname; the pages are opened once, up front."""
+def chromium_or_skip() -> str:
+    """Chromium's executable; the test skips without it, except under CI=true, where it fails."""
     executable = find_chromium()
     if executable is None:
         if IN_CI:
             pytest.fail(f"{INSTALL_HINT} (under CI=true the browser tests must run)")
         pytest.skip(INSTALL_HINT)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return executable
+
+
+@pytest.fixture(scope="module")
+def visits(tmp_path_factory, site, book_build) -> dict:
+    """What every page showed in Chromium, by docname; the pages are opened once, up front."""
+    executable = chromium_or_skip()
     profile = tmp_path_factory.mktemp("chromium-profile")
     results = asyncio.run(visit_site(executable, profile, site, book_build.html))
     report = {k: asdict(v) if isinstance(v, Visit) else v for k, v in results.items()}
@@ -624,12 +630,7 @@ EXPLORABLE_PAGES = {
 
 @pytest.fixture(scope="module")
 def explorations(tmp_path_factory, site) -> dict[str, list[dict]]:
-    executable = find_chromium()
-    if executable is None:
-        if IN_CI:
-            pytest.fail(f"{INSTALL_HINT} (under CI=true the browser tests must run)")
-        pytest.skip(INSTALL_HINT)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    executable = chromium_or_skip()
 
     async def run() -> dict[str, list[dict]]:
         async with async_playwright() as pw:
