@@ -294,11 +294,8 @@ def test_the_reference_part_closes_the_book():
 
 def test_glossary_and_reference_pages_render(book_build):
     glossary = soup(book_build.html / "glossary.html")
-    terms = {
-        dt.get_text(" ", strip=True).removesuffix("¶").strip()
-        for dt in glossary.select("dl.glossary dt")
-    }
-    for term in ("nat", "bit", "logit", "softmax", "perplexity", "ELBO", "label smoothing"):
+    terms = {dt["id"].removeprefix("term-") for dt in glossary.select("dl.glossary dt[id]")}
+    for term in ("nat", "bit", "logit", "softmax", "perplexity", "ELBO", "label-smoothing"):
         assert term in terms, term
     api = soup(book_build.html / "api.html")
     documented = {dt["id"] for dt in api.select("dl.py.function > dt[id]")}

@@ -235,8 +235,10 @@ def cross_entropy_from_logits(
     [0.241311, 0.094923]
     >>> float(cross_entropy_from_logits(1, [1e4, -1e4]))
     20000.0
-    >>> smoothed = cross_entropy_from_logits(0, logits[0], label_smoothing=0.1)
-    >>> round(float(smoothed), 6)
+    >>> smooth = cross_entropy_from_logits(
+    ...     0, logits[0], label_smoothing=0.1
+    ... )
+    >>> round(float(smooth), 6)
     0.391311
     """
     eps = check_unit_interval_scalar(label_smoothing, "label_smoothing")
