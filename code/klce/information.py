@@ -325,8 +325,12 @@ def kl_divergence(
     order ``1e-16``, and that error enters the result at first order. Instead
     it sums the generalised terms
 
-    .. math:: t_i = p_i \log \frac{p_i}{q_i} - p_i + q_i = p_i\, g(r_i) \ge 0,
-              \qquad r_i = \frac{q_i - p_i}{p_i}, \quad g(r) = r - \log(1 + r),
+    .. math::
+
+       t_i = p_i \log \frac{p_i}{q_i} - p_i + q_i = p_i\, g(r_i) \ge 0,
+
+       r_i = \frac{q_i - p_i}{p_i}, \qquad g(r) = r - \log(1 + r),
+
 
     which add up to the KL divergence for normalised inputs. With
     ``D = sum_i t_i``, ``S_p = sum p``, ``S_q = sum q`` and ``s = S_q/S_p - 1``,
