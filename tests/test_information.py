@@ -26,7 +26,7 @@ from reference import (
     tiny_pairs,
 )
 
-from klce import cross_entropy, entropy, kl_divergence
+from klce import bernoulli_pmf, cross_entropy, entropy, kl_divergence
 from klce.information import _kl_sum
 
 GENERAL, TINY, NEARLY_EQUAL = general_pairs(), tiny_pairs(), nearly_equal_pairs()
@@ -444,3 +444,35 @@ def test_chunking_does_not_change_results(monkeypatch):
             assert got == np.inf if ref == np.inf else rel_err(got, ref) <= 1e-12
         batch = kl_divergence(np.stack([c[0] for c in cases]), np.stack([c[1] for c in cases]))
         np.testing.assert_allclose(batch, [kl_divergence(a, b) for a, b in cases], rtol=1e-13)
+
+
+# ---------------------------------------------------------------------------------------------
+# bernoulli_pmf
+# ---------------------------------------------------------------------------------------------
+
+
+@given(st.floats(0, 1))
+def test_bernoulli_pmf_is_a_distribution_outcome_zero_first(theta):
+    pmf = bernoulli_pmf(theta)
+    assert pmf.shape == (2,) and pmf[1] == theta and pmf[0] == 1 - theta
+    assert entropy(pmf) >= 0  # accepted by the module's validation
+
+
+def test_bernoulli_pmf_broadcasts_on_a_new_last_axis():
+    thetas = np.linspace(0, 1, 6).reshape(2, 3)
+    pmf = bernoulli_pmf(thetas)
+    assert pmf.shape == (2, 3, 2)
+    assert np.array_equal(pmf[..., 1], thetas) and np.allclose(pmf.sum(axis=-1), 1)
+
+
+@pytest.mark.parametrize(
+    ("theta", "message"),
+    [
+        (1.5, r"theta is not in \[0, 1\]"),
+        (np.nan, "theta is not finite"),
+        ([0.2, -0.1], r"theta\[1\]"),
+    ],
+)
+def test_bernoulli_pmf_rejects_what_is_not_a_probability(theta, message):
+    with pytest.raises(ValueError, match=message):
+        bernoulli_pmf(theta)

@@ -7,7 +7,7 @@ Modules
 information
     :func:`entropy`, :func:`cross_entropy`, :func:`kl_divergence` of discrete
     distributions (validated, never renormalised, accurate for nearly equal
-    distributions).
+    distributions); :func:`bernoulli_pmf` for a coin.
 logits
     :func:`log_softmax`, :func:`softmax`, :func:`cross_entropy_from_logits`
     (integer labels or probability targets, label smoothing),
@@ -34,7 +34,7 @@ naming the argument and the offending index.
 from klce.coding import expected_code_length, huffman_code_lengths, shannon_code_lengths
 from klce.estimation import CrossEntropyEstimate, estimate_cross_entropy
 from klce.gaussian import gaussian_entropy, gaussian_kl, gaussian_nll, mse
-from klce.information import cross_entropy, entropy, kl_divergence
+from klce.information import bernoulli_pmf, cross_entropy, entropy, kl_divergence
 from klce.logits import (
     binary_cross_entropy,
     binary_cross_entropy_from_logits,
@@ -48,6 +48,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CrossEntropyEstimate",
     "__version__",
+    "bernoulli_pmf",
     "binary_cross_entropy",
     "binary_cross_entropy_from_logits",
     "cross_entropy",

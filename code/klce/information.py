@@ -14,6 +14,8 @@ from scipy import special as sc
 
 from klce._special import SERIES_CUTOFF
 from klce._validation import (
+    as_real_array,
+    check_in_interval,
     check_probabilities,
     in_base,
     pair_arrays,
@@ -21,9 +23,43 @@ from klce._validation import (
     probability_pair,
 )
 
-__all__ = ["cross_entropy", "entropy", "kl_divergence"]
+__all__ = ["bernoulli_pmf", "cross_entropy", "entropy", "kl_divergence"]
 
 _TINY = np.finfo(np.float64).tiny
+
+
+def bernoulli_pmf(theta: ArrayLike) -> np.ndarray:
+    """Probability vector ``[1 - theta, theta]`` of a Bernoulli(theta) coin.
+
+    Parameters
+    ----------
+    theta : array_like
+        Probability of the outcome 1, in ``[0, 1]``; any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``theta.shape + (2,)``: outcome 0 first, on the last axis, ready
+        for the other functions of this module (``axis=-1``).
+
+    Raises
+    ------
+    ValueError
+        If `theta` is not real or not in ``[0, 1]`` (NaN included).
+
+    Examples
+    --------
+    >>> from klce import bernoulli_pmf, kl_divergence
+    >>> bernoulli_pmf(0.25).tolist()
+    [0.75, 0.25]
+    >>> bernoulli_pmf([0.0, 0.5]).tolist()
+    [[1.0, 0.0], [0.5, 0.5]]
+    >>> round(float(kl_divergence(bernoulli_pmf(0.5), bernoulli_pmf(0.9))), 6)
+    0.510826
+    """
+    t = as_real_array(theta, "theta")
+    check_in_interval(t, "theta")
+    return np.stack([1.0 - t, t], axis=-1)
 
 
 def entropy(
