@@ -21,6 +21,9 @@ gaussian
 coding
     :func:`huffman_code_lengths`, :func:`shannon_code_lengths`,
     :func:`expected_code_length`.
+numerics
+    :func:`~klce.numerics.numerical_gradient`, central differences used to
+    check gradient formulas against the loss values (import it explicitly).
 plotting
     Shared figure style (``COLORS``, ``FIGSIZE``, ``use_style``,
     ``unit_label``); import it explicitly as ``klce.plotting`` (it needs
