@@ -27,7 +27,7 @@ from reference import (
 )
 
 from klce import bernoulli_pmf, cross_entropy, entropy, kl_divergence
-from klce.information import _kl_sum
+from klce.information import _kl_sum, _series_terms
 
 GENERAL, TINY, NEARLY_EQUAL = general_pairs(), tiny_pairs(), nearly_equal_pairs()
 
@@ -444,6 +444,58 @@ def test_chunking_does_not_change_results(monkeypatch):
             assert got == np.inf if ref == np.inf else rel_err(got, ref) <= 1e-12
         batch = kl_divergence(np.stack([c[0] for c in cases]), np.stack([c[1] for c in cases]))
         np.testing.assert_allclose(batch, [kl_divergence(a, b) for a, b in cases], rtol=1e-13)
+
+
+@pytest.mark.parametrize("noise", [1e-9, 1e-5, 3e-3])
+@pytest.mark.parametrize("fraction", [0.0, 0.1, 0.5, 0.9, 1.0])
+def test_every_path_of_the_kernel_matches_mpmath(monkeypatch, noise, fraction):
+    """A chunk is all series (1, 2 or 3 terms), mostly logarithm or mostly series: each one, in
+    long distributions (chunks along the axis) and in a batch (blocks of whole rows)."""
+    monkeypatch.setattr("klce.information._CHUNK", 96)
+    rng = np.random.default_rng(int(fraction * 10) + int(-np.log10(noise)))
+    p = rng.dirichlet(np.ones(64), size=12)
+    q = rng.dirichlet(np.ones(64), size=12)
+    near = p * (1 + noise * rng.standard_normal(p.shape))
+    mixed = np.where(rng.random(p.shape) < fraction, near, q)
+    mixed /= mixed.sum(axis=-1, keepdims=True)
+    refs = [mp_kl(a, b) for a, b in zip(p, mixed, strict=True)]
+    got = kl_divergence(p, mixed)  # blocks of one row (64 elements; 96 // 64 = 1)
+    long_p, long_q = p.ravel() / 12, mixed.ravel() / 12  # one distribution, 8 chunks
+    for value, ref in [*zip(got, refs, strict=True), (kl_divergence(long_p, long_q), None)]:
+        ref = mp_kl(long_p, long_q) if ref is None else ref
+        assert rel_err(value, ref) <= (1e-10 if ref < 1e-15 else 1e-12)
+
+
+@pytest.mark.parametrize("u_max", [3.1e-6, 3.1e-4, 0.00499])  # below each bound of _W_TERMS
+def test_series_with_the_terms_it_chooses_is_exact_to_rounding(u_max):
+    """The series keeps 1, 2 or 3 terms by max(w); each choice is exact to a few ulps."""
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0.1, 1.0, 201)
+    u0 = np.linspace(-u_max, u_max, 201)
+    q = p * (1 + u0) / (1 - u0)
+    d, s = q - p, q + p
+    u = d / s
+    w = u * u
+    t = _series_terms(p, d, u, w, np.empty_like(p), float(w.max()))
+    with mpmath.workdps(50):
+        for pi, qi, ti in zip(p, q, t, strict=True):
+            r = (mpmath.mpf(qi) - mpmath.mpf(pi)) / mpmath.mpf(pi)
+            ref = mpmath.mpf(pi) * (r - mpmath.log1p(r))
+            assert ti == ref == 0 or rel_err(ti, ref) <= 1e-15
+
+
+def test_result_does_not_depend_on_how_the_kinds_are_interleaved():
+    rng = np.random.default_rng(11)
+    n = 200_000
+    p = rng.dirichlet(np.ones(n))
+    near = p * (1 + 1e-9 * rng.standard_normal(n))
+    q = np.where(rng.random(n) < 0.7, near, rng.dirichlet(np.ones(n)))
+    q /= q.sum()
+    grouped = np.argsort(np.abs(q / p - 1))  # nearly equal elements first
+    shuffled = rng.permutation(n)
+    value = kl_divergence(p, q)
+    for order in (grouped, shuffled):
+        assert rel_err(kl_divergence(p[order], q[order]), value) <= 1e-13
 
 
 # ---------------------------------------------------------------------------------------------

@@ -171,79 +171,119 @@ def cross_entropy(
     return in_base(-np.sum(sc.xlogy(a, b), axis=ax), base)
 
 
-# The kernel of kl_divergence. Both rules for a term t = p g(r) are evaluated on every element of a
-# cache-sized chunk with a fixed sequence of whole-chunk ufunc calls, and the right one is selected
-# arithmetically: there is no gather, scatter or masked assignment on the hot path, whose cost would
-# depend on how the two kinds of element are interleaved (np.where and np.copyto(where=) branch per
-# element and are several times slower on a random mix than on a sorted one). With
+# The kernel of kl_divergence. A term t = p g(r) is evaluated by one of two rules. With
 # d = q - p (exact where the series is used), s = q + p and u = d / s = r / (2 + r):
 #
 # * series, for |u| < _U_CUT (about |r| < 0.01): t = u (d + p w P(w)), w = u^2, where
 #   P(w) = -2 (1/3 + w/5 + w^2/7) is the atanh series of x_minus_log1p_series with the terms that
-#   |u| < 0.005 needs (the first omitted one, 2 u^9 / 9, is below 1e-17 relative);
+#   |u| < 0.005 needs (the first omitted one, 2 u^9 / 9, is below 1e-17 relative). In a chunk of
+#   nearly equal elements with a smaller max(w), fewer terms do (_series_terms);
 # * logarithm, elsewhere: t = d - p log(q / p).
 #
-# The selection is t = max(d - p log(x + f), f * series), f = 1.0 where the series applies, else
-# 0.0. Where f = 1, q/p is within 1 % of 1, so log(x + 1) ~ log 2 and the first argument is about
-# -0.69 p < 0 <= the series. Where f = 0 the second argument is 0 and the first is the log rule
-# (a term >= 0; the max only removes a negative rounding error). Adding f also moves the discarded
-# log arguments away from 1, out of the separate branch that libm's log takes near 1: a random mix
-# of the two branches costs branch mispredictions where log is not vectorised (CPUs without
-# AVX-512, where NumPy calls the C library's log element by element).
+# Each chunk is a cache-sized block handled by a fixed sequence of whole-array NumPy calls; which
+# sequence depends only on counts, never on how the two kinds of element are interleaved:
+#
+# * all series (nearly equal distributions): no logarithm at all;
+# * mostly logarithm: both rules on every element, the right one selected arithmetically, with no
+#   gather or scatter: t = max(d - p log(x + f), f * series), f = 1.0 where the series applies,
+#   else 0.0. Where f = 1, q/p is within 1 % of 1, so log(x + 1) ~ log 2 and the first argument
+#   is about -0.69 p < 0 <= the series. Where f = 0 the second argument is 0 and the first is the
+#   log rule (a term >= 0; the max only removes a negative rounding error). Adding f also moves
+#   the discarded log arguments away from 1, out of the separate branch that libm's log takes
+#   near 1: a random mix of the two branches costs branch mispredictions where log is not
+#   vectorised (CPUs without AVX-512, where NumPy calls the C library's log element by element);
+# * mostly series: the logarithm only where it is needed. The indices of those elements come from
+#   np.flatnonzero and the values move with np.take and an integer-index assignment, all
+#   branch-free loops (a boolean-mask gather such as x[mask] branches per element and costs
+#   several times more on a random mix than on a sorted one). Where NumPy's log is scalar, the
+#   log is the costliest step by far, so evaluating it on fewer than half the elements pays for
+#   the moves.
 
 _U_CUT = SERIES_CUTOFF / 2  # |u| < 0.005 <=> r in (-0.00995, 0.01005)
 _W_CUT = _U_CUT**2
-_P0, _P1, _P2 = -2.0 / 7.0, -2.0 / 5.0, -2.0 / 3.0  # P(w) = _P2 + w (_P1 + w _P0)
+# P(w) = _P[2] + w (_P[1] + w _P[0]); the series truncated to its first k coefficients is exact to
+# 1e-17 relative for w below _W_TERMS[k - 1]: the first omitted term relative to t ~ 2 p w is
+# |u|^3 / 5 (k = 1) and |u|^5 / 7 (k = 2); all three coefficients serve up to _W_CUT.
+_P = (-2.0 / 7.0, -2.0 / 5.0, -2.0 / 3.0)
+_W_TERMS = (1e-11, 1e-7)
 _sum, _min, _max = np.add.reduce, np.minimum.reduce, np.maximum.reduce
 # The sums of p and q come from sum(q + p) and sum(q - p): they may differ from np.sum by a few
 # ulps, so a sum within this distance of the tolerance is checked again by check_probabilities.
 _SUM_SLACK = 1e-12
 
-# Elements per chunk: the four work buffers and the chunk's inputs stay in the L2 cache, while
-# the fixed cost of the ~25 NumPy calls per chunk is spread over many elements.
+# Elements per chunk: the six work buffers and the chunk's inputs stay in the L2 cache, while
+# the fixed cost of the ~30 NumPy calls per chunk is spread over many elements.
 _CHUNK = 3 << 13  # 24576
+_WORK_ROWS = 6
+
+
+def _series_terms(
+    p: np.ndarray, d: np.ndarray, u: np.ndarray, w: np.ndarray, out: np.ndarray, w_max: float
+) -> np.ndarray:
+    """Write the series ``u (d + p w P(w))`` into `out`, with the terms of P that `w_max` needs.
+
+    `w_max` must bound ``w = u^2`` wherever the result is used (NaN asks for every term).
+    """
+    k = 1 + sum(not w_max < bound for bound in _W_TERMS)  # 3 in a mixed chunk
+    coeffs = _P[-k:]
+    np.multiply(w, coeffs[0], out)  # Horner's rule in w
+    for c in coeffs[1:]:
+        np.add(out, c, out)
+        np.multiply(out, w, out)
+    np.multiply(out, p, out)
+    np.add(out, d, out)
+    return np.multiply(out, u, out)
 
 
 def _chunk_terms(
-    p: np.ndarray, q: np.ndarray, work: np.ndarray, sums: np.ndarray
+    p: np.ndarray, q: np.ndarray, work: np.ndarray, mask: np.ndarray, sums: np.ndarray
 ) -> tuple[np.ndarray, bool]:
     """Return the terms ``p g((q - p) / p) >= 0`` of one chunk, and whether it needs a second look.
 
-    `work` holds four buffers shaped like `p` and `q`. The sums of ``q - p`` and ``q + p`` along
-    the last axis are written into `sums` (shape ``(2,) + p.shape[:-1]``). The chunk needs a
-    second look (``True``) unless ``min(q + p) >= 0`` and ``max(u^2) < 1``: then every ``p_i``
-    and ``q_i`` is >= 0 (a negative one makes ``|q - p| >= q + p``, an infinite or NaN one
-    gives NaN) and ``q_i / p_i`` neither overflows nor underflows (that needs a zero or
-    subnormal ``p_i`` or ``q_i`` and gives ``u = +-1``), so the terms are final.
+    `work` holds six buffers shaped like `p` and `q`, `mask` a boolean one. The sums of
+    ``q - p`` and ``q + p`` along the last axis are written into `sums` (shape
+    ``(2,) + p.shape[:-1]``). The chunk needs a second look (``True``) unless ``min(q + p) >= 0``
+    and ``max(u^2) < 1``: then every ``p_i`` and ``q_i`` is >= 0 (a negative one makes
+    ``|q - p| >= q + p``, an infinite or NaN one gives NaN) and ``q_i / p_i`` neither overflows
+    nor underflows (that needs a zero or subnormal ``p_i`` or ``q_i`` and gives ``u = +-1``), so
+    the terms are final.
     """
-    d, u, w, a = work
+    d, u, w, a, b, c = work
     np.subtract(q, p, d)
     np.add(q, p, u)
     _sum(work[:2], axis=-1, out=sums)
     look = not _min(u, axis=None) >= 0
     np.divide(d, u, u)  # u = (q - p) / (q + p)
-    np.multiply(u, u, w)
+    np.square(u, w)
     w_max = _max(w, axis=None)
     look = look or not w_max < 1.0  # NaN -> True
-    # series t = u (d + p w P(w)), Horner's rule in w
-    np.multiply(w, _P0, a)
-    np.add(a, _P1, a)
-    np.multiply(a, w, a)
-    np.add(a, _P2, a)
-    np.multiply(a, w, a)
-    np.multiply(a, p, a)
-    np.add(a, d, a)
-    np.multiply(a, u, a)
     if w_max < _W_CUT:  # nearly equal chunk: the series everywhere, no logarithm
-        return a, look
-    f = np.less(w, _W_CUT, out=u, casting="unsafe")  # 1.0 where the series applies, else 0.0
-    x = np.divide(q, p, w)
-    np.add(x, f, x)  # see above: the log of x + 1 is discarded where f = 1
-    np.log(x, x)
-    np.multiply(x, p, x)
-    np.subtract(d, x, x)  # d - p log(q / p), < 0 where f = 1
-    np.multiply(a, f, a)
-    return np.maximum(x, a, out=x), look
+        return _series_terms(p, d, u, w, a, w_max), look
+    logs = np.greater_equal(w, _W_CUT, out=mask)  # where the logarithm rule applies
+    n_log = np.count_nonzero(logs)
+    if 2 * n_log > w.size:  # mostly logarithm: both rules everywhere, no gather
+        _series_terms(p, d, u, w, a, w_max)
+        f = np.less(w, _W_CUT, out=u, casting="unsafe")  # 1.0 where the series applies, else 0.0
+        x = np.divide(q, p, w)
+        np.add(x, f, x)  # see above: the log of x + 1 is discarded where f = 1
+        np.log(x, x)
+        np.multiply(x, p, x)
+        np.subtract(d, x, x)  # d - p log(q / p), < 0 where f = 1
+        np.multiply(a, f, a)
+        return np.maximum(x, a, out=x), look
+    # mostly series: the logarithm rule on the n_log elements that need it, moved out and back
+    idx = np.flatnonzero(logs)
+    pl = np.take(p, idx, out=b.reshape(-1)[:n_log], mode="clip")
+    ql = np.take(q, idx, out=c.reshape(-1)[:n_log], mode="clip")
+    dl = np.subtract(ql, pl, out=a.reshape(-1)[:n_log])
+    np.divide(ql, pl, ql)
+    np.log(ql, ql)
+    np.multiply(ql, pl, ql)
+    tl = np.subtract(dl, ql, out=ql)  # d - p log(q / p)
+    np.maximum(tl, 0.0, out=tl)  # only removes a negative rounding error
+    _series_terms(p, d, u, w, a, w_max)
+    a.reshape(-1)[idx] = tl
+    return a, look
 
 
 def _second_look(p: np.ndarray, q: np.ndarray, t: np.ndarray) -> bool:
@@ -283,7 +323,8 @@ def _kl_pass(
     d = np.empty(rows)
     sums = np.empty((2, rows))  # sum(q - p), sum(q + p)
     nonneg = True
-    work = np.empty((4, min(_CHUNK, p2.size)))
+    work = np.empty((_WORK_ROWS, min(_CHUNK, p2.size)))
+    mask = np.empty(work.shape[1], dtype=bool)
     with np.errstate(all="ignore"):
         if n >= _CHUNK // 2:  # long distributions: chunks along the distribution axis
             n_chunks = -(-n // _CHUNK)
@@ -292,7 +333,8 @@ def _kl_pass(
                 for j in range(n_chunks):
                     cols = slice(j * _CHUNK, (j + 1) * _CHUNK)
                     pc, qc = p2[i, cols], q2[i, cols]
-                    t, look = _chunk_terms(pc, qc, work[:, : pc.size], parts[1:, j])
+                    size = pc.size
+                    t, look = _chunk_terms(pc, qc, work[:, :size], mask[:size], parts[1:, j])
                     if look:
                         nonneg = _second_look(pc, qc, t) and nonneg
                     parts[0, j] = _sum(t)
@@ -302,8 +344,9 @@ def _kl_pass(
             for start in range(0, rows, k):
                 block = slice(start, start + k)
                 pc, qc = p2[block], q2[block]
-                bufs = work[:, : pc.size].reshape(4, *pc.shape)
-                t, look = _chunk_terms(pc, qc, bufs, sums[:, block])
+                bufs = work[:, : pc.size].reshape(_WORK_ROWS, *pc.shape)
+                cmask = mask[: pc.size].reshape(pc.shape)
+                t, look = _chunk_terms(pc, qc, bufs, cmask, sums[:, block])
                 if look:
                     nonneg = _second_look(pc, qc, t) and nonneg
                 _sum(t, axis=-1, out=d[block])
@@ -380,9 +423,11 @@ def kl_divergence(
     ``d_i = q_i - p_i``, where ``|u| >= 0.005``, ``u = (q_i - p_i)/(q_i + p_i)
     = r / (2 + r)`` (about ``|r| >= 0.01``), and by the series
     ``g(r) = r u - 2(u^3/3 + u^5/5 + u^7/7)`` elsewhere, where the direct
-    difference would cancel. Both rules are evaluated on every element of a
-    chunk and selected arithmetically, so the speed does not depend on how
-    the two kinds of element are mixed. Every term is non-negative, so the
+    difference would cancel. A chunk where most elements need the logarithm
+    evaluates both rules everywhere and selects arithmetically; otherwise the
+    logarithm is taken only where it is needed. Either way the work depends
+    on how many elements of each kind a chunk holds, not on how they are
+    interleaved. Every term is non-negative, so the
     result is never negative. Terms with ``p_i = 0`` equal ``q_i``;
     ``q_i = 0 < p_i`` gives ``+inf``. The relative error is a few units of
     ``1e-16`` times a small factor, also for nearly equal distributions.
