@@ -20,7 +20,7 @@ import scipy.stats
 from numpy._core._multiarray_umath import __cpu_baseline__, __cpu_dispatch__, __cpu_features__
 
 import klce
-from tests.reference import best_of_pair, mp_kl, rel_err, speed_cases, stress_sets
+from tests.reference import best_of_pair, mixed_cases, mp_kl, rel_err, speed_cases, stress_sets
 
 N = 10**7
 BATCH = (10**4, 10**3)
@@ -75,6 +75,21 @@ def speed() -> None:
     print(f"  {'worst ratio':32s} {'':9s} {'':10s} {max(ratios):13.3f}")
 
 
+def sweep() -> None:
+    """The ratio over every share of nearly equal outcomes, 0 % to 100 % in steps of 10 %."""
+    print(f"\nspeed over the share of nearly equal outcomes (n = {N:.0e}, best of {REPEAT})")
+    ratios = []
+    for percent, (p, q) in mixed_cases(N, range(0, 101, 10)).items():
+        t_klce, t_scipy = best_of_pair(
+            lambda p=p, q=q: klce.kl_divergence(p, q),
+            lambda p=p, q=q: scipy.special.rel_entr(p, q).sum(),
+            REPEAT,
+        )
+        ratios.append(t_klce / t_scipy)
+        print(f"  {percent:3d} % {t_klce:9.4f} s {t_scipy:9.4f} s {ratios[-1]:7.3f}")
+    print(f"  worst ratio {max(ratios):.3f}")
+
+
 def accuracy() -> None:
     methods = {
         "klce.kl_divergence": klce.kl_divergence,
@@ -92,4 +107,5 @@ def accuracy() -> None:
 
 if __name__ == "__main__":
     speed()
+    sweep()
     accuracy()

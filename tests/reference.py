@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import mpmath
 import numpy as np
@@ -161,3 +161,18 @@ def speed_cases(
         _normalised(rng.random(batch)),
     )
     return cases
+
+
+def mixed_cases(
+    n: int, percents: Iterable[int], seed: int = 2025
+) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Pairs ``(p, q)`` of n outcomes, q nearly equal to p (relative noise 1e-9) on a random
+    `percent` % of the outcomes and uniform random elsewhere, for each percent."""
+    rng = np.random.default_rng(seed)
+    p = _normalised(rng.random(n))
+    q = _normalised(rng.random(n))
+    near = _normalised(p * (1 + 1e-9 * rng.standard_normal(n)))
+    return {
+        percent: (p, _normalised(np.where(rng.random(n) < percent / 100, near, q)))
+        for percent in percents
+    }
