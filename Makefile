@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.requirements-installed
 JB     := $(BIN)/jupyter-book
 JBFLAGS := -W -n --keep-going
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
-# The framework tier: real PyTorch, scikit-learn and Keras in their own environment.
+# The framework tier: real PyTorch, scikit-learn, Keras and Stable-Baselines3 in their own environment.
 FW_VENV  := .venv-frameworks
 FW_BIN   := $(FW_VENV)/bin
 FW_STAMP := $(FW_VENV)/.requirements-installed
@@ -62,7 +62,7 @@ $(FW_STAMP): requirements-frameworks.txt pyproject.toml
 
 # Its own addopts: the main ones load nbval, which this environment does not have. Libraries that
 # are missing make the tier fail, never skip (tests/frameworks/conftest.py).
-test-frameworks: $(FW_STAMP)  ## check the book's claims about PyTorch, scikit-learn, Keras (own venv)
+test-frameworks: $(FW_STAMP)  ## check the book's claims about PyTorch, scikit-learn, Keras, SB3 (own venv)
 	KERAS_BACKEND=jax $(FW_BIN)/python -m pytest tests/frameworks \
 	  -o addopts="" -ra --strict-markers -p no:cacheprovider
 

@@ -1,4 +1,4 @@
-"""What the book states about PyTorch, scikit-learn and Keras, in one place.
+"""What the book states about PyTorch, scikit-learn, Keras and Stable-Baselines3, in one place.
 
 Chapter 6's conventions table (:func:`conventions_table`) and the prose take
 the library versions and constants (epsilons, clamp values, caps) from this
@@ -34,6 +34,7 @@ __all__ = [
     "KERAS_FLOATX",
     "KERAS_REDUCTION_DEFAULT",
     "ROWS",
+    "SB3_PPO_KL_STOP_FACTOR",
     "SKLEARN_CAP",
     "SKLEARN_EPS",
     "SKLEARN_EPS_BEFORE_1_3",
@@ -57,6 +58,7 @@ VERSIONS: dict[str, str] = {
     "scikit-learn": "1.9.1",
     "keras": "3.15.1",
     "jax": "0.10.2",
+    "stable-baselines3": "2.9.2",
 }
 KERAS_BACKEND = "jax"
 
@@ -97,6 +99,11 @@ KERAS_CAP = -math.log(KERAS_EPSILON)  # in float64; float32 rounds it
 KERAS_BINARY_CAP_LABEL0_FLOAT32 = -math.log(2.0**-23)
 KERAS_REDUCTION_DEFAULT = "sum_over_batch_size"
 KERAS_FLOATX = "float32"  # Keras computes its losses in this dtype
+
+# --- Stable-Baselines3 -------------------------------------------------------
+# PPO computes approx_kl = mean((r - 1) - log r) before each gradient step and stops the
+# batch's remaining updates once it exceeds this factor times target_kl.
+SB3_PPO_KL_STOP_FACTOR = 1.5
 
 
 @dataclass(frozen=True)

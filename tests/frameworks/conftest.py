@@ -34,6 +34,7 @@ LIBRARIES = (
     ("sklearn", "scikit-learn"),
     ("keras", "keras"),
     ("jax", "jax"),
+    ("stable_baselines3", "stable-baselines3"),
 )
 
 
