@@ -4,6 +4,10 @@ Without it Keras takes the logits for probabilities: it rescales and clips
 them and returns a wrong value, with no error and no warning.
 """
 
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "jax")  # read once, by the import
+
 import keras
 import numpy as np
 

@@ -2,7 +2,8 @@
 
 Both sides are softened by ``T``; the teacher enters as log-probabilities
 (``log_target=True``), and the T² factor keeps the gradient's scale
-independent of ``T``. The value is 0 when the student matches the teacher.
+roughly independent of ``T`` (exactly so only at high ``T``). The value is
+0 when the student matches the teacher.
 """
 
 import torch

@@ -41,6 +41,7 @@ __all__ = [
     "SKLEARN_PROBA_KEYWORD",
     "TORCH_BCE_LOG_CLAMP",
     "TORCH_BCE_MAX_LOSS",
+    "TORCH_FLOAT32_SIGMOID_ONE_ABOVE",
     "TORCH_FLOAT32_SIGMOID_ONE_FROM",
     "TORCH_GAUSSIAN_NLL_EPS",
     "TORCH_IGNORE_INDEX",
@@ -74,6 +75,8 @@ TORCH_BCE_MAX_LOSS = -TORCH_BCE_LOG_CLAMP
 # that BCE from probabilities reports the clamp (100) for label 0 while the
 # logit route gives the logit itself.
 TORCH_FLOAT32_SIGMOID_ONE_FROM = 17
+# The exact threshold: float32 sigmoid(z) rounds to 1 once exp(-z) < 2**-24, z > 24 log 2.
+TORCH_FLOAT32_SIGMOID_ONE_ABOVE = 24 * math.log(2.0)
 TORCH_GAUSSIAN_NLL_EPS = 1e-6  # GaussianNLLLoss clamps var to >= eps
 HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)  # what full=False leaves out
 
@@ -150,7 +153,7 @@ ROWS: tuple[Row, ...] = (
         "logits; integer labels or class probabilities",
         f"`'{TORCH_REDUCTION_DEFAULT}'` over the batch; with `weight=`, Σ w ℓ / Σ w",
         f"none; `label_smoothing` mixes in the uniform; `ignore_index={TORCH_IGNORE_INDEX}`",
-        "none: exact in float32 and float64 (log space)",
+        "none: computed stably in log space",
     ),
     Row(
         "torch_nll_loss",
@@ -179,8 +182,8 @@ ROWS: tuple[Row, ...] = (
         "probabilities",
         f"`'{TORCH_REDUCTION_DEFAULT}'` over all elements",
         f"log clamped at {TORCH_BCE_LOG_CLAMP:.0f}: a term is at most {TORCH_BCE_MAX_LOSS:.0f}",
-        "float32: σ(z) rounds to 1 from "
-        f"z = {TORCH_FLOAT32_SIGMOID_ONE_FROM}, so label 0 costs "
+        "float32: σ(z) rounds to 1 above "
+        f"z = {TORCH_FLOAT32_SIGMOID_ONE_ABOVE:.2f} (24 log 2), so label 0 costs "
         f"{TORCH_BCE_MAX_LOSS:.0f}, not z",
     ),
     Row(
@@ -190,7 +193,7 @@ ROWS: tuple[Row, ...] = (
         "logits",
         f"`'{TORCH_REDUCTION_DEFAULT}'` over all elements",
         "none; `pos_weight` multiplies the positive term",
-        "none: exact in float32 and float64 (log space)",
+        "none: computed stably in log space",
     ),
     Row(
         "torch_gaussian_nll",
@@ -252,7 +255,7 @@ ROWS: tuple[Row, ...] = (
         "probabilities",
         f"`'{KERAS_REDUCTION_DEFAULT}'` (batch mean)",
         f"clips **both** arguments to [{_g(KERAS_EPSILON)}, 1]",
-        "none",
+        f"{KERAS_FLOATX}; the clipping keeps it finite",
     ),
 )
 

@@ -141,6 +141,14 @@ def test_keras_kl_divergence_clips_both_arguments():
     assert got != exact and abs(got - exact) < 1e-4  # zeros become eps
 
 
+def test_keras_kl_divergence_is_float32_and_finite_where_q_is_zero():
+    loss = keras.losses.KLDivergence()(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]))
+    assert str(loss.dtype) == facts.KERAS_FLOATX
+    assert np.isfinite(float(loss))  # the exact KL is infinite here
+    clipped = 0.5 * math.log(0.5) + 0.5 * math.log(0.5 / facts.KERAS_EPSILON)
+    assert math.isclose(float(loss), clipped, rel_tol=1e-5)
+
+
 def test_keras_on_jax_clips_even_a_softmax_output():
     z = np.array([[-40.0, 10.0, 0.0]])  # the true class 0 gets ~e^-50
     probs = keras.activations.softmax(z)

@@ -152,6 +152,16 @@ def test_bce_clamps_the_log_at_minus_100(dtype):
     assert nn.BCELoss()(one, zero).item() == facts.TORCH_BCE_MAX_LOSS
 
 
+def test_float32_sigmoid_is_one_exactly_above_24_log_2():
+    z = facts.TORCH_FLOAT32_SIGMOID_ONE_ABOVE
+    below = torch.tensor([z - 0.02], dtype=torch.float32)
+    above = torch.tensor([z + 0.02], dtype=torch.float32)
+    assert torch.sigmoid(below).item() < 1.0 == torch.sigmoid(above).item()
+    assert math.floor(z) + 1 == facts.TORCH_FLOAT32_SIGMOID_ONE_FROM  # the first integer past
+    # BCE from probabilities then reports the clamp, not the logit
+    assert F.binary_cross_entropy(torch.sigmoid(above), torch.zeros(1)).item() == 100.0
+
+
 def test_float32_sigmoid_rounds_to_one_so_bce_reports_the_clamp():
     z0 = facts.TORCH_FLOAT32_SIGMOID_ONE_FROM
     z = torch.tensor([z0 - 1.0, float(z0)], dtype=torch.float32)

@@ -4,6 +4,10 @@ The model ends in ``keras.layers.Dense(3)`` with no activation; ``logits``
 is its output for two examples, and the labels are one-hot.
 """
 
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "jax")  # read once, by the import
+
 import keras
 import numpy as np
 

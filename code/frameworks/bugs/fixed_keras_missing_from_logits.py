@@ -4,6 +4,10 @@ The fix: the outputs are logits, so the loss is told with
 ``from_logits=True``; it then applies the softmax itself.
 """
 
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "jax")  # read once, by the import
+
 import keras
 import numpy as np
 
