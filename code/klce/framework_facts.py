@@ -220,7 +220,7 @@ ROWS: tuple[Row, ...] = (
         f"`log_loss(y_true, {SKLEARN_PROBA_KEYWORD})`",
         "labels; probabilities",
         "mean (`normalize=True`)",
-        "clips to [ε, 1 − ε], ε = machine epsilon of the input's dtype; "
+        "clips to [c, 1 − c], c = machine epsilon of the input's dtype; "
         "warns on rows that do not sum to 1",
         f"cap per sample: {_g(SKLEARN_CAP['float64'])} nats in float64, "
         f"{_g(SKLEARN_CAP['float32'])} in float32",
