@@ -122,6 +122,17 @@ def pdf_text(pdf) -> str:
     return words(text.stdout)
 
 
+def test_pdf_has_no_broken_link_and_no_missing_glyph(pdf):
+    """Every cross-reference resolves in LaTeX too, and the fonts have every character used."""
+    log = pdf.with_suffix(".log").read_text(errors="replace")
+    undefined = re.findall(r"(?:Hyper reference|Reference|Citation) `[^']*'[^\n]*undefined", log)
+    assert not undefined, undefined[:5]
+    assert "There were undefined references" not in log
+    assert "Missing character" not in log, [
+        line for line in log.splitlines() if "Missing character" in line
+    ][:5]
+
+
 def test_pdf_has_enough_pages(pdf):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
