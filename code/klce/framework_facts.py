@@ -105,7 +105,8 @@ KERAS_FLOATX = "float32"  # Keras computes its losses in this dtype
 
 # --- Stable-Baselines3 -------------------------------------------------------
 # PPO computes approx_kl = mean((r - 1) - log r) before each gradient step and stops the
-# batch's remaining updates once it exceeds this factor times target_kl.
+# rollout's remaining updates (all remaining epochs) once it exceeds this factor
+# times target_kl; the mean is over the current minibatch.
 SB3_PPO_KL_STOP_FACTOR = 1.5
 
 
