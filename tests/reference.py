@@ -140,6 +140,15 @@ def _normalised(x: np.ndarray) -> np.ndarray:
     return x / x.sum(axis=-1, keepdims=True)
 
 
+def _base_pair(n: int, seed: int) -> tuple[np.random.Generator, np.ndarray, np.ndarray, np.ndarray]:
+    """The generator, p and q uniform random on n outcomes, and q nearly equal to p (1e-9)."""
+    rng = np.random.default_rng(seed)
+    p = _normalised(rng.random(n))
+    q = _normalised(rng.random(n))
+    near = _normalised(p * (1 + 1e-9 * rng.standard_normal(n)))
+    return rng, p, q, near
+
+
 def speed_cases(
     n: int, batch: tuple[int, int], seed: int = 2024
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -147,10 +156,7 @@ def speed_cases(
     1e-9), or nearly equal on a random 10 %, 50 % or 70 % of the outcomes and uniform random
     elsewhere; and a batch of ``batch[0]`` distributions of ``batch[1]`` outcomes (axis -1).
     """
-    rng = np.random.default_rng(seed)
-    p = _normalised(rng.random(n))
-    q = _normalised(rng.random(n))
-    near = _normalised(p * (1 + 1e-9 * rng.standard_normal(n)))
+    rng, p, q, near = _base_pair(n, seed)
     cases = {"uniform random p, q": (p, q), "nearly equal q": (p, near)}
     for percent in (10, 50, 70):
         mixed = np.where(rng.random(n) < percent / 100, near, q)
@@ -168,10 +174,7 @@ def mixed_cases(
 ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Pairs ``(p, q)`` of n outcomes, q nearly equal to p (relative noise 1e-9) on a random
     `percent` % of the outcomes and uniform random elsewhere, for each percent."""
-    rng = np.random.default_rng(seed)
-    p = _normalised(rng.random(n))
-    q = _normalised(rng.random(n))
-    near = _normalised(p * (1 + 1e-9 * rng.standard_normal(n)))
+    rng, p, q, near = _base_pair(n, seed)
     return {
         percent: (p, _normalised(np.where(rng.random(n) < percent / 100, near, q)))
         for percent in percents

@@ -403,14 +403,7 @@ SPEED_REPEAT = 7
 SPEED_LIMIT = 1.5
 
 
-@functools.cache
-def _speed_cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    return speed_cases(10**6, (1000, 1000), seed=7)
-
-
-@pytest.mark.parametrize("case", list(speed_cases(10, (1000, 1000))))  # the names
-def test_kl_divergence_is_as_fast_as_rel_entr(case):
-    p, q = _speed_cases()[case]
+def _assert_as_fast_as_rel_entr(p: np.ndarray, q: np.ndarray) -> None:
     t_klce, t_scipy = best_of_pair(
         lambda: kl_divergence(p, q),
         lambda: scipy.special.rel_entr(p, q).sum(axis=-1),
@@ -421,6 +414,17 @@ def test_kl_divergence_is_as_fast_as_rel_entr(case):
 
 
 @functools.cache
+def _speed_cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    return speed_cases(10**6, (1000, 1000), seed=7)
+
+
+@pytest.mark.parametrize("case", list(speed_cases(10, (1000, 1000))))  # the names
+def test_kl_divergence_is_as_fast_as_rel_entr(case):
+    p, q = _speed_cases()[case]
+    _assert_as_fast_as_rel_entr(p, q)
+
+
+@functools.cache
 def _mixed_cases() -> dict[int, tuple[np.ndarray, np.ndarray]]:
     return mixed_cases(10**6, range(0, 101, 10), seed=9)
 
@@ -428,13 +432,7 @@ def _mixed_cases() -> dict[int, tuple[np.ndarray, np.ndarray]]:
 @pytest.mark.parametrize("percent", range(0, 101, 10))
 def test_kl_divergence_is_as_fast_as_rel_entr_on_every_share_of_nearly_equal(percent):
     p, q = _mixed_cases()[percent]
-    t_klce, t_scipy = best_of_pair(
-        lambda: kl_divergence(p, q),
-        lambda: scipy.special.rel_entr(p, q).sum(),
-        SPEED_REPEAT,
-        clock=time.process_time,
-    )
-    assert t_klce <= SPEED_LIMIT * t_scipy, f"klce {t_klce:.4f} s, scipy {t_scipy:.4f} s"
+    _assert_as_fast_as_rel_entr(p, q)
 
 
 def test_chunking_does_not_change_results(monkeypatch):
