@@ -7,6 +7,10 @@ STAMP  := $(VENV)/.requirements-installed
 JB     := $(BIN)/jupyter-book
 JBFLAGS := -W -n --keep-going
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
+# KaTeX's stylesheet and fonts for the math rendered at build time (code/_ext/offline_katex.py),
+# from the npm registry at the version pinned in code/_ext/katex/package-lock.json.
+KATEX_DIR := code/_ext/katex
+KATEX    := $(KATEX_DIR)/node_modules/katex/dist/katex.min.css
 # The framework tier: real PyTorch, scikit-learn, Keras and Stable-Baselines3 in their own environment.
 FW_VENV  := .venv-frameworks
 FW_BIN   := $(FW_VENV)/bin
@@ -22,7 +26,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-book: $(STAMP)  ## build the HTML site into _build/html (fails on any warning)
+$(KATEX): $(KATEX_DIR)/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js and npm are needed to render the math at build time (README, Prerequisites). Debian: sudo apt-get install nodejs npm" >&2; exit 1; }
+	npm ci --prefix $(KATEX_DIR) --no-audit --no-fund --loglevel=error
+	touch $(KATEX)
+
+book: $(STAMP) $(KATEX)  ## build the HTML site into _build/html (fails on any warning)
 	$(JB) build . $(JBFLAGS)
 	@echo "Open _build/html/index.html"
 
@@ -31,7 +40,7 @@ book: $(STAMP)  ## build the HTML site into _build/html (fails on any warning)
 # buttons (a chapter's .ipynb holds its solutions). Extension paths are made absolute because
 # jupyter-book resolves them against the config file's folder. STUDENT_DIR can be overridden.
 book-student: STUDENT_DIR ?= _build/student
-book-student: $(STAMP)  ## build the site without solutions into _build/student/html
+book-student: $(STAMP) $(KATEX)  ## build the site without solutions into _build/student/html
 	mkdir -p $(STUDENT_DIR)
 	$(BIN)/python -c 'import sys, yaml; from pathlib import Path; \
 	  config = yaml.safe_load(Path("_config.yml").read_text()); \
@@ -49,7 +58,7 @@ pdf: $(STAMP)  ## build the whole book as one PDF in _build/latex/ (needs TeX, s
 	LATEXMKOPTS="-interaction=nonstopmode -halt-on-error" $(JB) build . $(JBFLAGS) --builder pdflatex
 	@ls _build/latex/*.pdf
 
-test: $(STAMP)  ## run every test: library, doctests, notebooks (nbval), lint, book build, site
+test: $(STAMP) $(KATEX)  ## run every test: library, doctests, notebooks (nbval), lint, book build, site
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)  ## every test except the book build and the browser

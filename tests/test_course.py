@@ -189,11 +189,11 @@ def solutions(page: Path | BeautifulSoup) -> list:
 
 
 def site_text(html: Path, *, drop_solutions: bool = False) -> str:
-    """Every word in a built site's files (not MathJax's copy), or in all but its solutions."""
+    """Every word in a built site's files (not KaTeX's files), or in all but its solutions."""
     parts = []
     for path in sorted(html.rglob("*")):
         rel = path.relative_to(html).as_posix()
-        if not path.is_file() or path.suffix in BINARY or rel.startswith("_static/mathjax/"):
+        if not path.is_file() or path.suffix in BINARY or rel.startswith("_static/katex/"):
             continue
         if drop_solutions and rel.startswith("_sources/"):
             continue  # the notebooks themselves, solutions included

@@ -1,10 +1,22 @@
 """The built website, read as a person reads it: every page opened in headless Chromium, offline.
 
 The site is served from 127.0.0.1 and every request to any other host is aborted and recorded.
-For each page the tests check that MathJax typeset every equation, every image loaded, nothing
-left the machine, the console stayed clean, the title and the navigation are there, axe-core finds
-no serious or critical accessibility problem, and every figure has real alt text. A full-page
-screenshot of each page goes to `_build/screenshots/`, with `report.json` summarising the checks.
+For each page, at 1280 px and again on a 390 px phone, the tests check what a reader sees:
+- every formula arrived as finished math (KaTeX HTML written at build time), no page loads a math
+  script, and no raw TeX is left in any text outside math and code: headings, link texts,
+  proofs, the page's table of contents (and, on the search page, the result snippets);
+- no inline formula is cut off at either width; no display equation, code block or table
+  scrolls sideways at 1280 px; on the phone the page is never wider than the screen and at most
+  MAX_SWIPE_DISPLAYS display equations in the whole book need a sideways swipe, each with a
+  visible cue (edge shadows);
+- every image loaded, and figure text is at least 10 CSS px at the rendered width at 1280 px;
+- nothing left the machine, the console stayed clean, the title and the navigation are there,
+  axe-core finds no serious or critical accessibility problem, every figure has real alt text;
+- the answers page's short answer is in the first screen (1280 x 800);
+- a chapter's math is final within MAX_MATH_RATIO times its load with the math assets blocked
+  (median of 3 loads each).
+A full-page screenshot of each page goes to `_build/screenshots/`, with `report.json`
+summarising the checks.
 
 Internal links are checked without a browser: every local href/src of every built page (student
 site too) points to a file that exists, and every #fragment to an id in the target page.
@@ -32,6 +44,8 @@ from bs4 import BeautifulSoup
 from conftest import ROOT
 from playwright.async_api import async_playwright
 
+from klce.plotting import FIGURE_DPI, MIN_FONT_PT
+
 pytestmark = pytest.mark.slow
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -49,13 +63,14 @@ CHROMIUM_ARGS = [
 # axe-core impacts that fail the build; "moderate" and "minor" are reported in report.json only.
 BLOCKING_IMPACTS = {"serious", "critical"}
 # Console errors that are the toolchain's, not the book's, each with the reason it is harmless.
-KNOWN_CONSOLE_ERRORS = {
-    # sphinx-thebe adds its inline config script (`const THEBE_JS_URL = ...`) after the builder is
-    # set up; Sphinx 7.4's prepare_writing adds the registry's scripts again (as filename '' where
-    # the first copy has None), so every page carries it twice and the second `const` fails. Thebe
-    # is off (launch_buttons.thebe: false) and nothing reads these constants.
-    "Identifier 'THEBE_JS_URL' has already been declared",
-}
+# (None now: the duplicated sphinx-thebe script is removed by code/_ext/dedupe_scripts.py.)
+KNOWN_CONSOLE_ERRORS: set[str] = set()
+# A phone may need a sideways swipe for at most this many display equations in the whole book.
+MAX_SWIPE_DISPLAYS = 5
+# The smallest figure text a reader sees at 1280 px, in CSS px.
+MIN_FIGURE_TEXT_PX = 10
+# A chapter's math is final within this multiple of its load time with the math assets blocked.
+MAX_MATH_RATIO = 1.3
 # Pages Sphinx writes besides the ones in _toc.yml. (sphinx-proof's index of theorems, prf-prf,
 # is not written for this book; test_every_built_page_is_opened_in_the_browser fails if it is.)
 GENERATED_PAGES = ["genindex", "search"]
@@ -67,6 +82,26 @@ def toc_pages() -> list[str]:
 
 
 PAGES = toc_pages() + GENERATED_PAGES
+ANSWERS = "chapters/00_answers"
+
+# The short answer on the answers page: its box, and what stands between the title and it.
+FIRST_SCREEN = """() => {
+    window.scrollTo(0, 0);
+    const target = document.getElementById('answers-short');
+    if (!target) return {};
+    const box = target.matches('section') ? target.querySelector('div, ul, p') : target;
+    const article = document.querySelector('article.bd-article');
+    const title = article.querySelector('h1');
+    const blocks = Array.from(article.querySelectorAll('section > *'))
+        .filter(e => e.offsetParent !== null && !e.contains(title) && !e.contains(box)
+                 && !box.contains(e) && e !== title && e.id !== 'answers-short'
+                 && e.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING
+                 && e.getBoundingClientRect().height > 0);
+    const r = box.getBoundingClientRect();
+    return {top: Math.round(r.top), bottom: Math.round(r.bottom),
+            aboveIt: blocks.map(e => e.tagName.toLowerCase() + ': ' +
+                                e.textContent.trim().slice(0, 40))};
+}"""
 BOOK_TITLE = yaml.safe_load((ROOT / "_config.yml").read_text())["title"]
 
 
@@ -185,7 +220,8 @@ class Visit:
     sections: int = 0
     math_expected: int = 0  # math elements Sphinx wrote into the page
     math_in_dom: int = 0
-    math_typeset: int = 0  # of those, how many MathJax replaced by an mjx-container
+    math_typeset: int = 0  # of those, how many hold KaTeX's finished HTML
+    math_scripts: list[str] = field(default_factory=list)  # scripts that would typeset in the page
     math_errors: list[str] = field(default_factory=list)
     raw_tex: list[str] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
@@ -196,31 +232,29 @@ class Visit:
     screenshot: str = ""
     wide_code: list[str] = field(default_factory=list)  # visible code blocks that scroll sideways
     wide_math: list[str] = field(default_factory=list)  # display equations that scroll sideways
+    wide_tables: list[str] = field(default_factory=list)  # tables wider than the column at 1280
+    cut_math: list[str] = field(default_factory=list)  # inline formulas cut off at 1280 px
+    figure_text_px: list[dict] = field(default_factory=list)  # smallest figure text per image
     code_blocks: int = 0  # visible code blocks at 1280 px
     display_math: int = 0  # display equations at 1280 px
     phone_page_width: int = 0  # the page's scroll width at a 390 px viewport
     phone_clipped: list[str] = field(default_factory=list)  # elements cut off at 390 px
+    phone_cut_math: list[str] = field(default_factory=list)  # inline formulas cut off at 390 px
+    phone_swipe_math: list[str] = field(default_factory=list)  # displays that scroll at 390 px
+    phone_swipe_without_cue: list[str] = field(default_factory=list)
+    first_screen: dict = field(default_factory=dict)  # where the short answer sits (answers)
     phone_screenshot: str = ""
 
-
-WAIT_FOR_MATHJAX = """async () => {
-    if (!document.querySelector('script[src*="mathjax"]')) return false;
-    const t0 = Date.now();
-    while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
-        if (Date.now() - t0 > 20000) throw new Error('MathJax did not start within 20 s');
-        await new Promise(r => setTimeout(r, 50));
-    }
-    await MathJax.startup.promise;
-    return true;
-}"""
 
 MATH_STATE = """() => {
     const math = Array.from(document.querySelectorAll('span.math, div.math'));
     return {
         inDom: math.length,
-        typeset: math.filter(m => m.querySelector('mjx-container')).length,
-        errors: Array.from(document.querySelectorAll('mjx-merror'))
-            .map(e => e.getAttribute('data-mjx-error') || e.textContent),
+        typeset: math.filter(m => m.querySelector('.katex')).length,
+        errors: Array.from(document.querySelectorAll('.katex-error'))
+            .map(e => e.getAttribute('title') || e.textContent),
+        scripts: Array.from(document.scripts).map(e => e.src)
+            .filter(src => /mathjax|katex|auto-render/i.test(src)),
         // a '$' glued to a typeset equation: dollar math that MyST did not recognise
         strayDollars: math.filter(m =>
             /\\$\\s*$/.test(m.previousSibling?.textContent ?? '') ||
@@ -230,7 +264,7 @@ MATH_STATE = """() => {
 
 # Text the reader sees (hidden dropdowns included), outside code, which shows TeX on purpose.
 VISIBLE_TEXT = """() => {
-    const skip = 'pre, code, script, style, noscript, textarea, template, mjx-container';
+    const skip = 'pre, code, script, style, noscript, textarea, template, .katex';
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     const texts = [];
     while (walker.nextNode()) {
@@ -264,25 +298,59 @@ NAVIGATION = """() => ({
     sections: document.querySelectorAll('article.bd-article section section').length,
 })"""
 
-# Visible code blocks and display equations wider than their box (they would scroll sideways).
-# Folded (hide-input) code is not displayed, so its boxes have no width and are not counted.
-OVERFLOW = """() => {
+# The TeX source of a rendered formula (KaTeX keeps it in a MathML annotation).
+TEX_OF = """const texOf = e => (e.querySelector('annotation')?.textContent || e.textContent)
+    .replace(/\\s+/g, ' ').slice(0, 80);"""
+
+# Visible code blocks, display equations and tables wider than their box (they would scroll
+# sideways), and inline formulas that stick out of their line: cut off, since a line of text does
+# not scroll. Folded (hide-input) code is not displayed, so its boxes have no width.
+OVERFLOW = (
+    """() => {
+    """
+    + TEX_OF
+    + """
     const shown = e => e.offsetParent !== null && e.clientWidth > 0;
     const wide = e => e.scrollWidth > e.clientWidth + 1;
-    const code = Array.from(document.querySelectorAll('article.bd-article div.highlight pre'))
-        .filter(shown);
-    const math = Array.from(document.querySelectorAll('article.bd-article div.math'))
-        .filter(shown);
+    const article = document.querySelector('article.bd-article');
+    const right = article.getBoundingClientRect().right;
+    const code = Array.from(article.querySelectorAll('div.highlight pre')).filter(shown);
+    const math = Array.from(article.querySelectorAll('.katex-display')).filter(shown);
+    const tables = Array.from(article.querySelectorAll('table')).filter(shown);
+    const inline = Array.from(article.querySelectorAll('.katex'))
+        .filter(e => !e.closest('.katex-display') && e.offsetParent !== null);
+    const cut = inline.filter(e => {
+        const box = e.parentElement.closest('p, li, td, th, dd, dt, div, span.math');
+        const edge = Math.min(right, box ? box.getBoundingClientRect().right : right,
+                              document.documentElement.clientWidth);
+        return e.getBoundingClientRect().right > edge + 1;
+    });
+    const scroller = t => {
+        for (let a = t; a && a !== article; a = a.parentElement) if (wide(a)) return a;
+        return null;
+    };
     return {
         code: code.length,
         math: math.length,
         wideCode: code.filter(wide).map(e => e.textContent.split('\\n').find(
             l => l.length > 79) || e.textContent.slice(0, 80)),
-        wideMath: math.filter(e => wide(e) ||
-            Array.from(e.querySelectorAll('mjx-container')).some(wide)).map(e =>
-            (e.querySelector('mjx-assistive-mml')?.textContent || e.textContent).slice(0, 80)),
+        wideMath: math.filter(wide).map(texOf),
+        wideTables: tables.filter(t => scroller(t) || t.getBoundingClientRect().right > right + 1)
+            .map(t => `${Math.round(t.scrollWidth)} px: ` +
+                 (t.querySelector('tr')?.textContent || '').replace(/\\s+/g, ' ').slice(0, 60)),
+        cutMath: cut.map(texOf),
+        swipeWithoutCue: math.filter(wide).filter(e =>
+            !getComputedStyle(e).backgroundImage.includes('gradient')).map(texOf),
     };
 }"""
+)
+
+# The smallest figure text on the page: the book's figures use MIN_FONT_PT at FIGURE_DPI
+# (klce.plotting), so a stored image shows it at MIN_FONT_PT * FIGURE_DPI / 72 image pixels,
+# scaled by the image's rendered width over its natural width.
+FIGURE_SCALE = """() => Array.from(document.querySelectorAll('article.bd-article img'))
+    .filter(img => img.naturalWidth > 0 && img.offsetParent !== null)
+    .map(img => ({src: img.getAttribute('src'), scale: img.clientWidth / img.naturalWidth}))"""
 
 # At phone width the page itself must not scroll sideways, and no element may stick out of the
 # viewport unless it sits in a box that scrolls (code, equations, tables scroll inside their box).
@@ -296,13 +364,15 @@ PHONE = """() => {
         return false;
     };
     const clipped = Array.from(document.querySelectorAll('article.bd-article *'))
-        .filter(e => e.offsetParent !== null)
+        .filter(e => e.offsetParent !== null && !e.closest('.katex'))
         .filter(e => e.getBoundingClientRect().right > vw + 1 && !scrolls(e))
         .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
     return {width: document.documentElement.scrollWidth, clipped: clipped.slice(0, 10)};
 }"""
 
 RAW_TEX = [
+    (re.compile(r"\\[A-Za-z]{2,}"), "a TeX command"),
+    (re.compile(r"\$[^$\s][^$]{0,60}?[\\^_{}]"), "a $ before TeX"),
     (re.compile(r"\\\(|\\\)"), r"\( \) delimiters"),
     (re.compile(r"\\\[|\\\]"), r"\[ \] delimiters"),
     (re.compile(r"\$\$"), "$$ delimiters"),
@@ -339,9 +409,10 @@ async def open_page(context, site: str, source: Path, docname: str, axe: Axe) ->
     page.on("response", lambda r: r.status >= 400 and error(f"HTTP {r.status} {r.url}"))
     try:
         await page.goto(result.url, wait_until="load")
-        await page.evaluate(WAIT_FOR_MATHJAX)
+        await page.evaluate("document.fonts.ready.then(() => true)")
         math = await page.evaluate(MATH_STATE)
         result.math_in_dom, result.math_typeset = math["inDom"], math["typeset"]
+        result.math_scripts = math["scripts"]
         stray = [f"stray $ next to {m!r}" for m in math["strayDollars"]]
         result.math_errors = math["errors"] + stray
         text = await page.evaluate(VISIBLE_TEXT)
@@ -368,13 +439,25 @@ async def open_page(context, site: str, source: Path, docname: str, axe: Axe) ->
         overflow = await page.evaluate(OVERFLOW)
         result.code_blocks, result.display_math = overflow["code"], overflow["math"]
         result.wide_code, result.wide_math = overflow["wideCode"], overflow["wideMath"]
+        result.wide_tables, result.cut_math = overflow["wideTables"], overflow["cutMath"]
+        result.figure_text_px = [
+            {"src": f["src"], "px": round(MIN_FONT_PT * FIGURE_DPI / 72 * f["scale"], 2)}
+            for f in await page.evaluate(FIGURE_SCALE)
+        ]
+        if docname == ANSWERS:
+            await page.set_viewport_size({"width": 1280, "height": 800})
+            result.first_screen = await page.evaluate(FIRST_SCREEN)
         shot = SCREENSHOTS / f"{docname.replace('/', '__')}.png"
         await page.screenshot(path=str(shot), full_page=True)
         result.screenshot = str(shot.relative_to(ROOT))
         await page.set_viewport_size({"width": 390, "height": 844})
-        await page.wait_for_timeout(300)  # MathJax and the theme re-lay out
+        await page.wait_for_timeout(300)  # the theme re-lays out
         phone = await page.evaluate(PHONE)
         result.phone_page_width, result.phone_clipped = phone["width"], phone["clipped"]
+        phone_math = await page.evaluate(OVERFLOW)
+        result.phone_cut_math = phone_math["cutMath"]
+        result.phone_swipe_math = phone_math["wideMath"]
+        result.phone_swipe_without_cue = phone_math["swipeWithoutCue"]
         if docname.startswith("chapters/01"):
             shot = SCREENSHOTS / f"{docname.replace('/', '__')}__390px.png"
             await page.screenshot(path=str(shot), full_page=True)
@@ -460,8 +543,9 @@ def test_every_equation_is_typeset(visit, page):
     v = visit(page)
     assert v.math_in_dom == v.math_expected, "math elements went missing from the DOM"
     assert v.math_typeset == v.math_expected, (
-        f"MathJax typeset {v.math_typeset} of {v.math_expected} equations"
+        f"{v.math_typeset} of {v.math_expected} formulas hold KaTeX's rendered HTML"
     )
+    assert not v.math_scripts, f"the page typesets in the browser: {v.math_scripts}"
     assert not v.math_errors, f"TeX errors: {v.math_errors}"
     assert not v.raw_tex, f"raw TeX left in the text: {v.raw_tex}"
 
@@ -526,6 +610,42 @@ def test_nothing_scrolls_sideways_at_1280px(visit, page):
     v = visit(page)
     assert not v.wide_code, f"{len(v.wide_code)} of {v.code_blocks} code blocks: {v.wide_code}"
     assert not v.wide_math, f"{len(v.wide_math)} of {v.display_math} equations: {v.wide_math}"
+    assert not v.wide_tables, f"tables wider than the column: {v.wide_tables}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_formula_is_cut_off(visit, page):
+    v = visit(page)
+    assert not v.cut_math, f"inline formulas cut off at 1280 px: {v.cut_math}"
+    assert not v.phone_cut_math, f"inline formulas cut off at 390 px: {v.phone_cut_math}"
+
+
+def test_few_display_equations_need_a_swipe_on_a_phone(visits):
+    swipes = {
+        page: v.phone_swipe_math
+        for page, v in visits.items()
+        if isinstance(v, Visit) and v.phone_swipe_math
+    }
+    total = sum(map(len, swipes.values()))
+    assert total <= MAX_SWIPE_DISPLAYS, f"{total} displays scroll at 390 px: {swipes}"
+    without_cue = [
+        m for v in visits.values() if isinstance(v, Visit) for m in v.phone_swipe_without_cue
+    ]
+    assert not without_cue, f"displays that scroll with no visible cue: {without_cue}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figure_text_is_legible_at_1280px(visit, page):
+    v = visit(page)
+    small = [f for f in v.figure_text_px if f["px"] < MIN_FIGURE_TEXT_PX]
+    assert not small, f"figure text below {MIN_FIGURE_TEXT_PX} px: {small}"
+
+
+def test_the_short_answer_is_in_the_first_screen(visit):
+    box = visit(ANSWERS).first_screen
+    assert box, "the answers page has no short answer (#answers-short)"
+    assert box["aboveIt"] == [], f"only the title may come before it: {box['aboveIt']}"
+    assert box["bottom"] <= 800, f"it ends at y = {box['bottom']} px, below the first screen"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -666,3 +786,123 @@ def test_explorables_move_and_agree_with_klce(explorations, page):
             assert state["readouts"] != before["readouts"], "the numbers did not change"
             assert state["figure"] != before["figure"], "the figure did not change"
         previous[step["explorable"]] = state
+
+
+# ---------------------------------------------------------------------------------------------
+# Search results and the time until a chapter's math is final
+# ---------------------------------------------------------------------------------------------
+
+SEARCH_QUERIES = ["Pinsker", "cross-entropy", "label smoothing"]
+
+SEARCH_RESULTS = """async () => {
+    const t0 = Date.now();
+    const done = () => document.querySelectorAll('#search-results li p.context').length > 0;
+    while (!done() && Date.now() - t0 < 20000) await new Promise(r => setTimeout(r, 100));
+    await new Promise(r => setTimeout(r, 500));  // the remaining summaries
+    const items = Array.from(document.querySelectorAll('#search-results li'));
+    return {n: items.length, text: items.map(li => li.textContent).join(' ')};
+}"""
+
+
+def fresh_context(pw, executable: str, profile: Path, width: int = 1280):
+    return pw.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=executable,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": width, "height": 800},
+        service_workers="block",
+    )
+
+
+@pytest.fixture(scope="module")
+def search_results(tmp_path_factory, site) -> dict[str, dict]:
+    executable = chromium_or_skip()
+    profile = tmp_path_factory.mktemp("chromium-search")
+
+    async def run() -> dict[str, dict]:
+        out = {}
+        async with async_playwright() as pw:
+            context = await fresh_context(pw, executable, profile)
+            page = await context.new_page()
+            for query in SEARCH_QUERIES:
+                await page.goto(urljoin(site, f"search.html?q={query}"), wait_until="load")
+                out[query] = await page.evaluate(SEARCH_RESULTS)
+            await context.close()
+        return out
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("query", SEARCH_QUERIES)
+def test_search_snippets_show_no_raw_tex(search_results, query):
+    found = search_results[query]
+    assert found["n"] > 0, f"no results for {query!r}"
+    raw = [
+        f"{what}: {m.group(0)[:60]!r}"
+        for pattern, what in RAW_TEX
+        for m in pattern.finditer(found["text"])
+    ]
+    assert not raw, f"raw TeX in the results for {query!r}: {raw[:5]}"
+
+
+MATH_PAGES = [p for p in toc_pages() if p.startswith("chapters/")]
+LOADS = 3
+
+# The moment the page is final: the load event, and every font its text needs (KaTeX's among
+# them) loaded and laid out. With the math assets blocked, only the load event is waited for.
+FINAL_AT = """async (blocked) => {
+    if (!blocked) await document.fonts.ready;
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return Math.max(performance.now(),
+                    performance.getEntriesByType('navigation')[0].loadEventEnd);
+}"""
+
+
+@pytest.fixture(scope="module")
+def math_timings(tmp_path_factory, site) -> dict[str, dict]:
+    """Per chapter, the median time until its math is final, with and without the math assets."""
+    executable = chromium_or_skip()
+
+    async def run() -> dict[str, dict]:
+        times: dict[str, dict[str, list[float]]] = {}
+        async with async_playwright() as pw:
+            for _ in range(LOADS):  # interleaved, so a busy spell hits both kinds of load
+                for blocked in (False, True):
+                    profile = tmp_path_factory.mktemp("chromium-timing")
+                    context = await fresh_context(pw, executable, profile)
+
+                    async def guard(route, blocked=blocked):
+                        url = route.request.url
+                        if urlsplit(url).netloc != urlsplit(site).netloc:
+                            await route.abort("blockedbyclient")
+                        elif blocked and "/_static/katex/" in url:
+                            await route.abort("blockedbyclient")
+                        else:
+                            await route.continue_()
+
+                    await context.route("**/*", guard)
+                    for docname in MATH_PAGES:
+                        page = await context.new_page()
+                        await page.goto(urljoin(site, f"{docname}.html"), wait_until="load")
+                        t = await page.evaluate(FINAL_AT, blocked)
+                        key = "blocked" if blocked else "final"
+                        times.setdefault(docname, {}).setdefault(key, []).append(t)
+                        await page.close()
+                    await context.close()
+        return {d: {k: sorted(v)[len(v) // 2] for k, v in t.items()} for d, t in times.items()}
+
+    result = asyncio.run(run())
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "math-timings.json").write_text(json.dumps(result, indent=1))
+    return result
+
+
+@pytest.mark.parametrize("page", MATH_PAGES)
+def test_math_is_final_soon_after_the_page_loads(math_timings, page):
+    t = math_timings[page]
+    ratio = t["final"] / t["blocked"]
+    assert ratio <= MAX_MATH_RATIO, (
+        f"math final after {t['final']:.0f} ms, {ratio:.2f} x the {t['blocked']:.0f} ms load "
+        f"with the math assets blocked (at most {MAX_MATH_RATIO})"
+    )

@@ -138,7 +138,7 @@ WORDS_PER_MINUTE = 100
 CODE_LINES_PER_MINUTE = 5
 #: Minutes to work an exercise, by the difficulty in its title.
 EXERCISE_MINUTES = {"easy": 10, "medium": 20, "hard": 40}
-#: The most a chapter's core path may take: one lecture.
+#: The most a chapter's core path may take, in minutes (one lecture).
 CORE_BUDGET_MINUTES = 60
 
 #: Level-2 sections that are not on the core path: optional depth, then the chapter's end matter.

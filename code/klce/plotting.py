@@ -13,7 +13,7 @@ from cycler import cycler
 
 from klce._validation import log_base
 
-__all__ = ["COLORS", "FIGSIZE", "unit_label", "use_style"]
+__all__ = ["COLORS", "FIGSIZE", "FIGURE_DPI", "MIN_FONT_PT", "unit_label", "use_style"]
 
 #: Colour of each role in a figure, from the colour-blind-safe Okabe-Ito palette.
 COLORS: dict[str, str] = {
@@ -34,18 +34,28 @@ FIGSIZE: dict[str, tuple[float, float]] = {
     "square": (5.0, 5.0),
 }
 
+#: Pixels per inch of the figures a notebook stores (matplotlib's inline backend uses
+#: ``figure.dpi``); the website shows a figure at this size or, if it is wider than the column,
+#: scaled down to the column.
+FIGURE_DPI = 110
+
+#: The smallest text in a figure, in points: tick labels and legends. At :data:`FIGURE_DPI` it is
+#: 16.8 px in the stored image, so even a "wide" figure scaled down to the 1280 px page's column
+#: (about 700 of its 1,100 px) shows it at 10 CSS px or more. No figure sets a smaller size.
+MIN_FONT_PT = 11
+
 _RC = {
     "figure.figsize": FIGSIZE["single"],
-    "figure.dpi": 110,
+    "figure.dpi": FIGURE_DPI,
     "savefig.dpi": 150,
     "figure.constrained_layout.use": True,
-    "font.size": 11,
-    "axes.titlesize": 12,
+    "font.size": 12,
+    "axes.titlesize": 13,
     "axes.titleweight": "bold",
-    "axes.labelsize": 11,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "legend.fontsize": 10,
+    "axes.labelsize": 12,
+    "xtick.labelsize": MIN_FONT_PT,
+    "ytick.labelsize": MIN_FONT_PT,
+    "legend.fontsize": MIN_FONT_PT,
     "legend.frameon": False,
     "axes.grid": True,
     "grid.color": "#dddddd",
@@ -63,8 +73,9 @@ _RC = {
 def use_style() -> None:
     """Apply the book's figure style to matplotlib's ``rcParams``.
 
-    Sets font sizes (11 pt), bold-ish axes titles, a light grid, no top or
-    right spines, the :data:`COLORS` colour cycle, ``figure.dpi = 110``,
+    Sets font sizes (12 pt text; ticks and legends at :data:`MIN_FONT_PT`),
+    bold-ish axes titles, a light grid, no top or right spines, the
+    :data:`COLORS` colour cycle, ``figure.dpi`` = :data:`FIGURE_DPI`,
     ``savefig.dpi = 150``, constrained layout and a fixed ``svg.hashsalt`` (so
     SVG output is reproducible). Nothing else is changed; in particular
     ``figure.max_open_warning`` keeps its value. Calling it again is harmless;
