@@ -16,7 +16,7 @@ FW_VENV  := .venv-frameworks
 FW_BIN   := $(FW_VENV)/bin
 FW_STAMP := $(FW_VENV)/.requirements-installed
 
-.PHONY: help book book-student pdf test test-fast test-frameworks lint format execute lab bench clean
+.PHONY: help book book-student course pdf test test-fast test-frameworks lint format execute lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -35,23 +35,44 @@ book: $(STAMP) $(KATEX)  ## build the HTML site into _build/html (fails on any w
 	$(JB) build . $(JBFLAGS)
 	@echo "Open _build/html/index.html"
 
-# The student site is the book built with a derived config, written to $(STUDENT_DIR): the same
-# _config.yml with sphinx-exercise's hide_solutions on, and without the copied sources and download
-# buttons (a chapter's .ipynb holds its solutions). Extension paths are made absolute because
-# jupyter-book resolves them against the config file's folder. STUDENT_DIR can be overridden.
+# The student site is the book built with a derived config (code/_ext/derived_config.py), written
+# to $(STUDENT_DIR): the same _config.yml with sphinx-exercise's hide_solutions on, and without the
+# copied sources (a chapter's .ipynb holds its solutions). STUDENT_DIR can be overridden.
 book-student: STUDENT_DIR ?= _build/student
 book-student: $(STAMP) $(KATEX)  ## build the site without solutions into _build/student/html
 	mkdir -p $(STUDENT_DIR)
-	$(BIN)/python -c 'import sys, yaml; from pathlib import Path; \
-	  config = yaml.safe_load(Path("_config.yml").read_text()); \
-	  sphinx = config.setdefault("sphinx", {}); \
-	  sphinx["local_extensions"] = {name: str(Path(path).resolve()) for name, path in (sphinx.get("local_extensions") or {}).items()}; \
-	  sphinx["recursive_update"] = True; \
-	  sphinx.setdefault("config", {}).update(hide_solutions=True, html_copy_source=False, html_theme_options={"use_download_button": False}); \
-	  yaml.safe_dump(config, sys.stdout, sort_keys=False, allow_unicode=True)' > $(STUDENT_DIR)/_config.yml
+	$(BIN)/python code/_ext/derived_config.py --student > $(STUDENT_DIR)/_config.yml
 	$(JB) build . $(JBFLAGS) --config $(STUDENT_DIR)/_config.yml --path-output $(STUDENT_DIR)
 	rm -rf $(STUDENT_DIR)/html && mv $(STUDENT_DIR)/_build/html $(STUDENT_DIR)/html
 	@echo "Open $(STUDENT_DIR)/html/index.html"
+
+# The instructor's bundle in $(COURSE_DIR): the site and the student site, each offering its PDFs
+# in the download menu, the book PDF and the student PDF (both need TeX, see README).
+COURSE_DIR ?= _build/course
+PDF_NAME   := kl-vs-cross-entropy
+LATEX      := LATEXMKOPTS="-interaction=nonstopmode -halt-on-error"
+course: $(STAMP) $(KATEX)  ## the course bundle: site, student site, book PDF, student PDF
+	rm -rf $(COURSE_DIR) && mkdir -p $(COURSE_DIR)/.work
+	$(BIN)/python code/_ext/derived_config.py \
+	  --downloads "Book (PDF)=downloads/$(PDF_NAME).pdf" \
+	  "Student edition (PDF)=downloads/$(PDF_NAME)-student.pdf" \
+	  "Student edition (website)=student/intro.html" > $(COURSE_DIR)/.work/book.yml
+	$(BIN)/python code/_ext/derived_config.py --student \
+	  --downloads "Student edition (PDF)=downloads/$(PDF_NAME)-student.pdf" > $(COURSE_DIR)/.work/student.yml
+	$(JB) build . $(JBFLAGS) --config $(COURSE_DIR)/.work/book.yml --path-output $(COURSE_DIR)/.work/book
+	$(JB) build . $(JBFLAGS) --config $(COURSE_DIR)/.work/student.yml --path-output $(COURSE_DIR)/.work/student
+	$(LATEX) $(JB) build . $(JBFLAGS) --builder pdflatex --path-output $(COURSE_DIR)/.work/book
+	$(LATEX) $(JB) build . $(JBFLAGS) --builder pdflatex --config $(COURSE_DIR)/.work/student.yml \
+	  --path-output $(COURSE_DIR)/.work/student
+	mv $(COURSE_DIR)/.work/book/_build/html $(COURSE_DIR)/site
+	mv $(COURSE_DIR)/.work/student/_build/html $(COURSE_DIR)/site/student
+	cp $(COURSE_DIR)/.work/book/_build/latex/$(PDF_NAME).pdf $(COURSE_DIR)/$(PDF_NAME).pdf
+	cp $(COURSE_DIR)/.work/student/_build/latex/$(PDF_NAME).pdf $(COURSE_DIR)/$(PDF_NAME)-student.pdf
+	mkdir -p $(COURSE_DIR)/site/downloads $(COURSE_DIR)/site/student/downloads
+	cp $(COURSE_DIR)/$(PDF_NAME).pdf $(COURSE_DIR)/$(PDF_NAME)-student.pdf $(COURSE_DIR)/site/downloads/
+	cp $(COURSE_DIR)/$(PDF_NAME)-student.pdf $(COURSE_DIR)/site/student/downloads/
+	rm -rf $(COURSE_DIR)/.work
+	@echo "The course bundle is in $(COURSE_DIR): site/ (student edition in site/student/), two PDFs"
 
 # TeX stops at the first error instead of waiting for input; latexmk runs xelatex until stable.
 pdf: $(STAMP)  ## build the whole book as one PDF in _build/latex/ (needs TeX, see README)

@@ -368,3 +368,107 @@ def test_bibliography_lists_every_cited_work(book_build):
     assert len(page.select("article .citation")) == len(cited), (
         "the bibliography lists uncited works"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The course bundle (`make course`): site, student site, book PDF, student PDF, syllabus
+# ---------------------------------------------------------------------------------------------
+
+PDF_NAME = Path(CONFIG["latex"]["latex_documents"]["targetname"]).stem
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory, pdf) -> Path:
+    """The bundle, built by the real `make course` recipe into a temporary COURSE_DIR."""
+    out = tmp_path_factory.mktemp("course")
+    cmd = ["make", "--no-print-directory", "-o", ".venv/.requirements-installed", "course"]
+    cmd += [f"BIN={BIN}", f"COURSE_DIR={out}"]
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+    proc = subprocess.run(
+        cmd,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env | {"PYTHONHASHSEED": "0"},
+        stdin=subprocess.DEVNULL,
+        timeout=2400,
+        check=False,
+    )
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-5000:]
+    sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in out.glob("*.pdf")}
+    for site in ("site", "site/student"):
+        sizes[site + "/"] = sum(f.stat().st_size for f in (out / site).rglob("*") if f.is_file())
+    print(json.dumps(sizes, indent=1))  # shown with -s; the bundle's contents and sizes
+    return out
+
+
+def test_course_bundle_holds_both_sites_and_both_pdfs(course):
+    for part in ("site/index.html", "site/syllabus.html", "site/student/index.html"):
+        assert (course / part).is_file(), f"{part} is missing from the bundle"
+    for pdf_file in (f"{PDF_NAME}.pdf", f"{PDF_NAME}-student.pdf"):
+        assert (course / pdf_file).is_file()
+        assert (course / "site" / "downloads" / pdf_file).is_file()
+    assert (course / "site" / "student" / "downloads" / f"{PDF_NAME}-student.pdf").is_file()
+    assert not (course / "site" / "student" / "downloads" / f"{PDF_NAME}.pdf").exists()
+
+
+def test_student_pdf_is_the_book_without_solutions(course, book_build):
+    book, student = course / f"{PDF_NAME}.pdf", course / f"{PDF_NAME}-student.pdf"
+    assert pdf_pages(book) >= MIN_PAGES
+    assert MIN_PAGES // 2 <= pdf_pages(student) < pdf_pages(book)
+    text = subprocess.run(["pdftotext", str(student), "-"], capture_output=True, text=True)
+    student_text = words(text.stdout)
+    assert "exercise" in student_text
+    shared = site_text(book_build.html, drop_solutions=True)
+    leaked = [
+        piece
+        for docname in CHAPTERS
+        for solution in solutions(book_build.html / f"{docname}.html")
+        for piece in fingerprints(solution)
+        if piece not in shared and piece in student_text
+    ]
+    assert not leaked, f"solution text in the student PDF: {leaked[:3]}"
+
+
+def test_student_site_in_the_bundle_has_no_solution_or_notebook(course, book_build):
+    student = course / "site" / "student"
+    assert not list(student.rglob("*.ipynb")), "the student site offers notebooks (solutions)"
+    assert not any(solutions(page) for page in student.rglob("*.html"))
+    student_text = site_text(student)
+    shared = site_text(book_build.html, drop_solutions=True)
+    for docname in CHAPTERS:
+        for solution in solutions(book_build.html / f"{docname}.html"):
+            for piece in fingerprints(solution):
+                assert piece in shared or piece not in student_text, f"{docname}: {piece!r}"
+
+
+@pytest.mark.parametrize(
+    ("site", "labels"),
+    [
+        ("site", ["Book (PDF)", "Student edition (PDF)", "Student edition (website)"]),
+        ("site/student", ["Student edition (PDF)"]),
+    ],
+)
+def test_download_menu_offers_the_bundle(course, site, labels):
+    for page in ("intro.html", f"{CHAPTERS[1]}.html"):
+        path = course / site / page
+        meta = soup(path).find("meta", attrs={"name": "klce-downloads"})
+        assert meta, f"{site}/{page} offers no course downloads"
+        entries = json.loads(meta["content"])
+        assert [e["label"] for e in entries] == labels
+        for entry in entries:
+            assert (path.parent / entry["href"]).resolve().is_file(), entry
+
+
+def test_plain_build_offers_no_course_downloads(book_build):
+    assert not soup(book_build.html / "intro.html").find("meta", attrs={"name": "klce-downloads"})
+
+
+def test_syllabus_is_in_the_navigation(book_build):
+    nav = soup(book_build.html / "intro.html").select("nav.bd-docs-nav a[href]")
+    assert any(a["href"].endswith("syllabus.html") for a in nav), "the sidebar has no syllabus"

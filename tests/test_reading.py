@@ -44,7 +44,8 @@ def glued(path: Path) -> dict[str, str]:
         for output in cell.get("outputs", []):
             name = output.get("metadata", {}).get("scrapbook", {}).get("name")
             if name:
-                out[name] = output["data"]["text/plain"].strip("'\"")
+                text = next(v for k, v in output["data"].items() if k.endswith("text/plain"))
+                out[name] = text.strip("'\"")
     return out
 
 
