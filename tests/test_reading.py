@@ -13,12 +13,14 @@
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
 
 from klce.book import CORE_BUDGET_MINUTES, reading_time
+from klce.plotting import MIN_FONT_PT
 
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if not p.stem.startswith("00_")]
@@ -102,3 +104,19 @@ def test_asserts_step_aside(path):
     assert len(asserts) <= MAX_ASSERTS * len(lines), (
         f"{len(asserts)} of {len(lines)} visible code lines are asserts (at most {MAX_ASSERTS:.0%})"
     )
+
+
+FONT_SIZE = re.compile(r"\b(?:fontsize|labelsize)\s*=\s*(\d+(?:\.\d+)?)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_figure_text_is_never_set_below_the_minimum(path):
+    """klce.plotting sizes figure text for legibility; a drawing cell may not shrink it."""
+    small = [
+        match.group(0)
+        for cell in json.loads(path.read_text())["cells"]
+        if cell["cell_type"] == "code"
+        for match in FONT_SIZE.finditer("".join(cell["source"]))
+        if "plt" in "".join(cell["source"]) and float(match.group(1)) < MIN_FONT_PT
+    ]
+    assert not small, f"text below {MIN_FONT_PT} pt in figures: {small}"
