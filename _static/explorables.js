@@ -58,12 +58,24 @@
     return out;
   }
 
-  function bars(svg, groups, colors, label) {
+  function legend(box, items) {
+    /* the figure's key in the page's own text size: a colour swatch and a label per series */
+    const list = el("ul", { class: "klce-legend" }, box);
+    for (const [color, text] of items) {
+      const item = el("li", {}, list);
+      el("span", { class: "klce-swatch", style: `background:${color}`, "aria-hidden": "true" },
+        item);
+      el("span", {}, item).textContent = text;
+    }
+    return list;
+  }
+
+  function bars(svg, groups, colors) {
     /* grouped bars from a baseline at 0: groups[k][j] is bar j of outcome k */
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     const values = groups.flat();
     const hi = Math.max(1, ...values), lo = Math.min(0, ...values);
-    const W = 320, H = 150, pad = 28, gw = (W - pad) / groups.length, top = 18, bottom = H - 22;
+    const W = 320, H = 150, pad = 30, gw = (W - pad) / groups.length, top = 8, bottom = H - 22;
     const y = (v) => top + ((hi - v) / (hi - lo)) * (bottom - top);
     groups.forEach((g, k) => {
       const bw = (gw - 12) / g.length;
@@ -72,14 +84,14 @@
           height: Math.max(1, Math.abs(y(v) - y(0))), fill: colors[j] }, svg, true);
       });
       el("text", { x: pad + k * gw + gw / 2, y: H - 6, "text-anchor": "middle",
-        "font-size": 11 }, svg, true).textContent = `x${k + 1}`;
+        "font-size": 13 }, svg, true).textContent = `x${k + 1}`;
     });
     el("line", { x1: pad, x2: W, y1: y(0), y2: y(0), stroke: "#999" }, svg, true);
-    for (const v of [0, 1]) {
-      el("text", { x: pad - 4, y: y(v) + 4, "text-anchor": "end", "font-size": 10 }, svg, true)
+    const ticks = [0, 0.5, 1].concat(lo < -0.25 ? [Math.ceil(lo * 2) / 2] : []);
+    for (const v of ticks) {
+      el("text", { x: pad - 4, y: y(v) + 4, "text-anchor": "end", "font-size": 12 }, svg, true)
         .textContent = String(v);
     }
-    el("text", { x: 2, y: 11, "font-size": 11 }, svg, true).textContent = label;
   }
 
   function distributionControls(root, name, weights) {
@@ -104,6 +116,12 @@
         : "Explorable figure: cross-entropy equals entropy plus KL divergence");
       const pIn = distributionControls(controls, "P", numbers(root.dataset.p));
       const qIn = distributionControls(controls, "Q", numbers(root.dataset.q));
+      if (kind === "kl-pair") {
+        legend(readouts, [[COLORS.p, "p(x), a probability"], [COLORS.q, "q(x), a probability"],
+          [COLORS.kl, "p(x) log(p(x)/q(x)), in nats"]]);
+      } else {
+        legend(readouts, [[COLORS.h, "H(P), in nats"], [COLORS.kl, "KL(P \u2016 Q), in nats"]]);
+      }
       const probs = el("p", { class: "klce-probs", "aria-live": "polite" }, readouts);
       const outs = kind === "kl-pair"
         ? { kl_pq: readout(readouts, "kl_pq", "KL(P \u2016 Q)"),
@@ -119,8 +137,7 @@
           outs.kl_pq.textContent = fmt(a);
           outs.kl_qp.textContent = fmt(b);
           const terms = p.map((pi, i) => pi * Math.log(pi / q[i]));
-          bars(figure, p.map((pi, i) => [pi, q[i], terms[i]]), [COLORS.p, COLORS.q, COLORS.kl],
-            "p(x) blue, q(x) orange, term p log(p/q) purple, in nats");
+          bars(figure, p.map((pi, i) => [pi, q[i], terms[i]]), [COLORS.p, COLORS.q, COLORS.kl]);
           figure.setAttribute("aria-label",
             `P, Q and the terms of KL(P||Q) = ${fmt(a)} nats; KL(Q||P) = ${fmt(b)} nats`);
         } else {
@@ -140,6 +157,7 @@
       const outs = { kl_t: readout(readouts, "kl_t", "KL(p_T \u2016 q_T)"),
         kl_t2: readout(readouts, "kl_t2", "T\u00b2 \u00b7 KL(p_T \u2016 q_T)"),
         h_t: readout(readouts, "h_t", "H(p_T)") };
+      legend(readouts, [[COLORS.p, "teacher p_T"], [COLORS.q, "student q_T"]]);
       const update = () => {
         const T = Number(tIn.value);
         const p = softmax(teacher.map((z) => z / T)), q = softmax(student.map((z) => z / T));
@@ -147,8 +165,7 @@
         outs.kl_t.textContent = fmt(d);
         outs.kl_t2.textContent = fmt(T * T * d);
         outs.h_t.textContent = fmt(entropy(p));
-        bars(figure, p.map((pi, i) => [pi, q[i]]), [COLORS.p, COLORS.q],
-          "teacher p_T blue, student q_T orange");
+        bars(figure, p.map((pi, i) => [pi, q[i]]), [COLORS.p, COLORS.q]);
         figure.setAttribute("aria-label",
           `At T = ${T} the teacher's soft targets and the student's probabilities`);
       };
@@ -163,11 +180,11 @@
     el("rect", { x: x(0), y: 40, width: x(h) - x(0), height: 40, fill: COLORS.h }, svg, true);
     el("rect", { x: x(h), y: 40, width: Math.max(1, x(h + d) - x(h)), height: 40,
       fill: COLORS.kl }, svg, true);
-    el("text", { x: 20, y: 30, "font-size": 11 }, svg, true).textContent =
-      "H(P, Q) (nats) = H(P) (green) + KL(P \u2016 Q) (purple)";
+    el("text", { x: 20, y: 30, "font-size": 13 }, svg, true).textContent =
+      "H(P, Q) = H(P) + KL(P \u2016 Q), in nats";
     el("line", { x1: x(0), x2: x(top), y1: 95, y2: 95, stroke: "#999" }, svg, true);
     for (let v = 0; v <= top; v += 1) {
-      el("text", { x: x(v), y: 110, "font-size": 10, "text-anchor": "middle" }, svg, true)
+      el("text", { x: x(v), y: 112, "font-size": 12, "text-anchor": "middle" }, svg, true)
         .textContent = String(v);
     }
     svg.setAttribute("aria-label",

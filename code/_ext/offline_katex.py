@@ -54,9 +54,24 @@ def _copy_katex(app: Sphinx, exception: Exception | None) -> None:
         shutil.copytree(KATEX_DIST / "fonts", target / "fonts", dirs_exist_ok=True)
 
 
+def _stop_server(app: Sphinx, exception: Exception | None) -> None:
+    """Stop KaTeX's Node.js render server when the build ends.
+
+    sphinxcontrib-katex 0.9.11 stops it only from an ``atexit`` hook, which the ``jupyter-book``
+    command does not reach: the server outlived the build and, holding the build's stderr, kept
+    a caller that reads that output (the tests) waiting forever.
+    """
+    from sphinxcontrib.katex import KaTeXServer
+
+    if KaTeXServer.katex_server is not None:
+        KaTeXServer.katex_server.terminate()
+        KaTeXServer.katex_server = None
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxcontrib.katex")
     app.connect("config-inited", _configure)
     app.connect("builder-inited", _check_tools)
     app.connect("build-finished", _copy_katex, priority=900)
+    app.connect("build-finished", _stop_server, priority=950)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
