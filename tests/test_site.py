@@ -300,7 +300,8 @@ NAVIGATION = """() => ({
 
 # The TeX source of a rendered formula (KaTeX keeps it in a MathML annotation).
 TEX_OF = """const texOf = e => (e.querySelector('annotation')?.textContent || e.textContent)
-    .replace(/\\s+/g, ' ').slice(0, 80);"""
+    .replace(/\\s+/g, ' ').slice(0, 80);
+const box = e => e.querySelector('.katex-html') || e;  // what scrolls in a display"""
 
 # Visible code blocks, display equations and tables wider than their box (they would scroll
 # sideways), and inline formulas that stick out of their line: cut off, since a line of text does
@@ -313,6 +314,8 @@ OVERFLOW = (
     const shown = e => e.offsetParent !== null && e.clientWidth > 0;
     const wide = e => e.scrollWidth > e.clientWidth + 1;
     const article = document.querySelector('article.bd-article');
+    if (!article) return {code: 0, math: 0, wideCode: [], wideMath: [], wideTables: [],
+                          cutMath: [], swipeWithoutCue: []};
     const right = article.getBoundingClientRect().right;
     const code = Array.from(article.querySelectorAll('div.highlight pre')).filter(shown);
     const math = Array.from(article.querySelectorAll('.katex-display')).filter(shown);
@@ -334,13 +337,13 @@ OVERFLOW = (
         math: math.length,
         wideCode: code.filter(wide).map(e => e.textContent.split('\\n').find(
             l => l.length > 79) || e.textContent.slice(0, 80)),
-        wideMath: math.filter(wide).map(texOf),
+        wideMath: math.filter(e => wide(box(e))).map(texOf),
         wideTables: tables.filter(t => scroller(t) || t.getBoundingClientRect().right > right + 1)
             .map(t => `${Math.round(t.scrollWidth)} px: ` +
                  (t.querySelector('tr')?.textContent || '').replace(/\\s+/g, ' ').slice(0, 60)),
         cutMath: cut.map(texOf),
-        swipeWithoutCue: math.filter(wide).filter(e =>
-            !getComputedStyle(e).backgroundImage.includes('gradient')).map(texOf),
+        swipeWithoutCue: math.filter(e => wide(box(e))).filter(e =>
+            !getComputedStyle(box(e)).backgroundImage.includes('gradient')).map(texOf),
     };
 }"""
 )
@@ -444,12 +447,15 @@ async def open_page(context, site: str, source: Path, docname: str, axe: Axe) ->
             {"src": f["src"], "px": round(MIN_FONT_PT * FIGURE_DPI / 72 * f["scale"], 2)}
             for f in await page.evaluate(FIGURE_SCALE)
         ]
+        shot = SCREENSHOTS / f"{docname.replace('/', '__')}.png"
+        await page.screenshot(path=str(shot), full_page=True, timeout=120000)
+        result.screenshot = str(shot.relative_to(ROOT))
         if docname == ANSWERS:
             await page.set_viewport_size({"width": 1280, "height": 800})
+            await page.wait_for_timeout(300)  # the theme re-lays out
             result.first_screen = await page.evaluate(FIRST_SCREEN)
-        shot = SCREENSHOTS / f"{docname.replace('/', '__')}.png"
-        await page.screenshot(path=str(shot), full_page=True)
-        result.screenshot = str(shot.relative_to(ROOT))
+            first = SCREENSHOTS / f"{docname.replace('/', '__')}__first-screen.png"
+            await page.screenshot(path=str(first))
         await page.set_viewport_size({"width": 390, "height": 844})
         await page.wait_for_timeout(300)  # the theme re-lays out
         phone = await page.evaluate(PHONE)
@@ -460,7 +466,7 @@ async def open_page(context, site: str, source: Path, docname: str, axe: Axe) ->
         result.phone_swipe_without_cue = phone_math["swipeWithoutCue"]
         if docname.startswith("chapters/01"):
             shot = SCREENSHOTS / f"{docname.replace('/', '__')}__390px.png"
-            await page.screenshot(path=str(shot), full_page=True)
+            await page.screenshot(path=str(shot), full_page=True, timeout=120000)
             result.phone_screenshot = str(shot.relative_to(ROOT))
     finally:
         await page.close()

@@ -20,7 +20,9 @@ def _dedupe(app: Sphinx, pagename: str, templatename: str, context: dict, doctre
     seen: set[tuple[str, str]] = set()
     unique = []
     for script in scripts:
-        key = (str(script), str(getattr(script, "attributes", {}).get("body", "")))
+        body = getattr(script, "attributes", {}).get("body", "")
+        # the two copies differ in their (empty) filename: None in one, "" in the other
+        key = ("", body) if body else (str(script), "")
         if key not in seen:
             seen.add(key)
             unique.append(script)
