@@ -35,13 +35,13 @@ FIGSIZE: dict[str, tuple[float, float]] = {
 }
 
 #: Pixels per inch of the figures a notebook stores (matplotlib's inline backend uses
-#: ``figure.dpi``); the website shows a figure at this size or, if it is wider than the column,
-#: scaled down to the column.
+#: ``figure.dpi``). The website shows a figure at this size, or scaled down to the column if it
+#: is wider.
 FIGURE_DPI = 110
 
-#: The smallest text in a figure, in points: tick labels and legends. At :data:`FIGURE_DPI` it is
+#: The smallest text in a figure (tick labels and legends), in points. At :data:`FIGURE_DPI` it is
 #: 16.8 px in the stored image, so even a "wide" figure scaled down to the 1280 px page's column
-#: (about 700 of its 1,100 px) shows it at 10 CSS px or more. No figure sets a smaller size.
+#: (about 700 of its 1,100 px) shows it at 10 CSS px or more; no figure sets a smaller size.
 MIN_FONT_PT = 11
 
 _RC = {
