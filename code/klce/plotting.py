@@ -39,9 +39,10 @@ FIGSIZE: dict[str, tuple[float, float]] = {
 #: is wider.
 FIGURE_DPI = 110
 
-#: The smallest text in a figure (tick labels and legends), in points. At :data:`FIGURE_DPI` it is
-#: 16.8 px in the stored image, so even a "wide" figure scaled down to the 1280 px page's column
-#: (about 700 of its 1,100 px) shows it at 10 CSS px or more; no figure sets a smaller size.
+#: The smallest text in a figure (tick labels and legends), in points.
+#: At :data:`FIGURE_DPI` it is 16.8 px in the stored image, so even a "wide" figure scaled down to
+#: the 1280 px page's column (about 700 of its 1,100 px) shows it at 10 CSS px or more; no figure
+#: sets a smaller size.
 MIN_FONT_PT = 11
 
 _RC = {
