@@ -64,6 +64,47 @@ def _versions_text() -> str:
     return f"{found}; Keras backend: {keras.backend.backend()}"
 
 
+# Which cells of chapter 6's conventions table each test checks: a test marked
+# ``@pytest.mark.cell("torch_kl_div", "reduction")`` (or a parameter marked so)
+# checks that cell of the row with that key. test_fw_facts.py requires a test for
+# every cell that a row of facts.ROWS declares checked (the table's ✓).
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "cell(key, field): the test checks that cell of framework_facts.ROWS",
+    )
+
+
+def _cell_marks_of(module: Any) -> set[tuple[str, str]]:
+    found = set()
+    for name, obj in vars(module).items():
+        if not (name.startswith("test_") and callable(obj)):
+            continue
+        for mark in getattr(obj, "pytestmark", []):
+            if mark.name == "cell":
+                found.add(tuple(mark.args))
+            elif mark.name == "parametrize":
+                for value in mark.args[1]:
+                    for m in getattr(value, "marks", ()):
+                        if m.name == "cell":
+                            found.add(tuple(m.args))
+    return found
+
+
+@pytest.fixture(scope="session")
+def cell_marks() -> set[tuple[str, str]]:
+    """Every (row key, cell) that a test of this tier is marked as checking.
+
+    Read from the marks of every test module here, whether or not this run
+    collected it (``pytest tests/frameworks/test_fw_facts.py`` alone works).
+    """
+    here = Path(__file__).parent
+    marks: set[tuple[str, str]] = set()
+    for path in sorted(here.glob("test_*.py")):
+        marks |= _cell_marks_of(importlib.import_module(path.stem))
+    return marks
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"frameworks tested: {_versions_text()}"
 

@@ -2,6 +2,7 @@
 
 import ast
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -53,14 +54,157 @@ def test_snippet_fits_the_book(name):
         assert len(source.splitlines()) <= BUG_LINES
 
 
+def f64(tensor):
+    return tensor.detach().numpy().astype(float)
+
+
+def _ce(ns, z="logits", y="labels"):
+    """Per-example softmax cross-entropy of a snippet's logits and labels, by klce."""
+    return klce.cross_entropy_from_logits(
+        np.asarray(ns[y]), f64(ns[z]) if hasattr(ns[z], "numpy") else ns[z]
+    )
+
+
+def _vae_terms(ns):
+    """Per-image squared error and KL of the VAE bug snippets, by klce, in float64."""
+    x, x_hat = f64(ns["x"]), f64(ns["x_hat"])
+    mu, logvar = f64(ns["mu"]), f64(ns["logvar"])
+    sq = np.sum((x_hat - x) ** 2, axis=1).mean()
+    kl = klce.gaussian_kl(mu, np.exp(0.5 * logvar), 0.0, 1.0).sum(axis=1).mean()
+    return sq, kl, x.shape[1]
+
+
+def _weighted(ns):
+    ce = _ce(ns, "z", "y")
+    wy = f64(ns["w"])[ns["y"].numpy()]
+    return ce, wy
+
+
+def _teacher_student(ns):
+    p = dist(ns["teacher_probs"])
+    q = klce.softmax(f64(ns["student_logits"]))
+    return p, q
+
+
+# What each file prints when run as a script, recomputed with klce from the file's
+# inputs, in the order printed. NaN where the file shows a failure (the overflow bug).
+PRINTED = {
+    "keras_from_logits": lambda ns: [
+        klce.cross_entropy_from_logits(int(np.argmax(ns["y_onehot"][0])), ns["logits"][0]),
+        -np.sum(ns["y_onehot"][0] * np.log(_keras_as_probs(ns["logits"])[0])),
+        klce.binary_cross_entropy_from_logits(ns["y_binary"], ns["binary_logits"]).mean(),
+        # both logits > 1 are clipped to 1 - eps, which rounds to 1 - 2**-23 in float32
+        -math.log(float(np.float32(1 - facts.KERAS_EPSILON))),
+    ],
+    "sklearn_log_loss": lambda ns: [
+        klce.cross_entropy(np.eye(3)[ns["y_true"]], ns["proba"]).mean(),
+    ],
+    "torch_bce": lambda ns: [
+        klce.binary_cross_entropy_from_logits(f64(ns["targets"]), f64(ns["logits"])).mean(),
+        np.mean(
+            f64(ns["pos_weight"])
+            * f64(ns["targets"])
+            * klce.binary_cross_entropy_from_logits(1.0, f64(ns["logits"]))
+            + (1 - f64(ns["targets"]))
+            * klce.binary_cross_entropy_from_logits(0.0, f64(ns["logits"]))
+        ),
+    ],
+    "torch_cross_entropy": lambda ns: [
+        _ce(ns).mean(),
+        klce.cross_entropy_from_logits(dist(ns["soft"]), f64(ns["logits"])).mean(),
+        klce.cross_entropy_from_logits(
+            ns["labels"].numpy(), f64(ns["logits"]), label_smoothing=0.1
+        ).mean(),
+        *_ce(ns),
+    ],
+    "torch_distillation": lambda ns: [
+        16.0
+        * klce.kl_divergence(
+            klce.softmax(np.array([[3.0, 1.0, -2.0], [0.5, -0.5, 2.0]]) / 4),
+            klce.softmax(np.array([[2.0, 0.5, -1.0], [0.0, 0.0, 3.0]]) / 4),
+        ).mean(),  # the inputs of its __main__ block, T = 4
+    ],
+    "torch_gaussian_nll": lambda ns: [
+        klce.gaussian_nll(f64(ns["y"]), f64(ns["mean"]), f64(ns["std"])).mean(),
+        klce.gaussian_nll(f64(ns["y"]), f64(ns["mean"]), f64(ns["std"])).mean()
+        - facts.HALF_LOG_2PI,
+    ],
+    "torch_kl_div": lambda ns: (
+        [
+            klce.kl_divergence(dist(ns["target"]), klce.softmax(f64(ns["logits"]))).mean(),
+        ]
+        * 2
+    ),
+    "torch_vae_kl": lambda ns: (
+        [
+            *klce.gaussian_kl(f64(ns["mu"]), np.exp(0.5 * f64(ns["logvar"])), 0.0, 1.0).sum(axis=1),
+        ]
+        * 2
+    ),
+    "bugs/bug_class_weighted_mean": lambda ns: [np.mean(np.prod(_weighted(ns), axis=0))],
+    "bugs/fixed_class_weighted_mean": lambda ns: [
+        np.sum(np.prod(_weighted(ns), axis=0)) / np.sum(_weighted(ns)[1])
+    ],
+    "bugs/bug_float32_overflow": lambda ns: [math.nan],
+    "bugs/fixed_float32_overflow": lambda ns: [_ce(ns).mean()],
+    "bugs/bug_keras_missing_from_logits": lambda ns: [
+        -np.sum(ns["y_onehot"] * np.log(_keras_as_probs(ns["logits"])), axis=1).mean()
+    ],
+    "bugs/fixed_keras_missing_from_logits": lambda ns: [
+        klce.cross_entropy_from_logits(ns["y_onehot"], ns["logits"]).mean()
+    ],
+    "bugs/bug_softmax_into_kl_div": lambda ns: [_softmax_into_kl_div(*_teacher_student(ns))],
+    "bugs/fixed_softmax_into_kl_div": lambda ns: [klce.kl_divergence(*_teacher_student(ns)).mean()],
+    "bugs/bug_vae_mean_reduction": lambda ns: [
+        _vae_terms(ns)[0] / _vae_terms(ns)[2] + _vae_terms(ns)[1]
+    ],
+    "bugs/fixed_vae_mean_reduction": lambda ns: [_vae_terms(ns)[0] + _vae_terms(ns)[1]],
+}
+
+
+def _softmax_into_kl_div(p, q):
+    """F.kl_div given probabilities q where it expects log q: mean of sum p log p - p q."""
+    return np.mean(np.sum(p * np.log(p) - p * q, axis=1))
+
+
+def _keras_as_probs(z):
+    """What Keras makes of logits passed as probabilities: rows rescaled, then clipped."""
+    eps = facts.KERAS_EPSILON
+    return np.clip(z / z.sum(axis=-1, keepdims=True), eps, 1 - eps)
+
+
+NUMBER = re.compile(r"(?<![\w.])-?(?:\d+\.\d+(?:e[-+]\d+)?|nan)")
+
+
+def printed_numbers(text):
+    """The numbers in printed text, each with half a unit of its last printed digit."""
+    found = []
+    for token in NUMBER.findall(text):
+        if token.endswith("nan"):
+            found.append((math.nan, 0.0))
+            continue
+        mantissa, _, exponent = token.partition("e")
+        decimals = len(mantissa.split(".")[1])
+        found.append((float(token), 0.5 * 10.0 ** (int(exponent or 0) - decimals)))
+    return found
+
+
+def test_every_runnable_file_has_its_printed_values():
+    assert set(PRINTED) == set(RUNNABLE)
+
+
 @pytest.mark.parametrize("name", RUNNABLE)
 def test_snippet_runs_as_a_script(name, snippet, capsys):
-    snippet(name, as_main=True)
-    assert capsys.readouterr().out.strip()
-
-
-def f64(tensor):
-    return tensor.numpy().astype(float)
+    """Run as a script, each file prints its results; every printed number is klce's."""
+    ns = snippet(name, as_main=True)
+    out = capsys.readouterr().out
+    got, want = printed_numbers(out), PRINTED[name](ns)
+    assert len(got) == len(want), out
+    for (value, half_digit), expected in zip(got, want, strict=True):
+        if math.isnan(expected):
+            assert math.isnan(value), out
+        else:  # agrees to the printed digits (plus float32 rounding of the file's value)
+            assert abs(value - expected) <= half_digit + 1e-6 * abs(expected), (out, want)
 
 
 def dist(tensor):  # float32 probabilities as float64 rows summing to 1

@@ -31,12 +31,20 @@ def reduce_(values, reduction):
     return {"mean": np.mean, "sum": np.sum, "none": np.asarray}[reduction](values)
 
 
+@pytest.mark.cell("torch_cross_entropy", "takes")
+@pytest.mark.cell("torch_cross_entropy", "reduction")
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_cross_entropy_labels_each_reduction(reduction):
     got = F.cross_entropy(tt(LOGITS), tt(LABELS), reduction=reduction)
     np.testing.assert_allclose(got.numpy(), reduce_(CE, reduction), rtol=1e-12)
 
 
+@pytest.mark.cell("torch_cross_entropy", "reduction")
+@pytest.mark.cell("torch_nll_loss", "reduction")
+@pytest.mark.cell("torch_kl_div", "reduction")
+@pytest.mark.cell("torch_bce", "reduction")
+@pytest.mark.cell("torch_bce_with_logits", "reduction")
+@pytest.mark.cell("torch_gaussian_nll", "reduction")
 def test_default_reductions_are_mean():
     for fn in (
         F.cross_entropy,
@@ -58,12 +66,14 @@ def test_mse_loss_mean_is_over_every_element():
     assert F.mse_loss(x_hat, x, reduction="sum").item() == 48.0
 
 
+@pytest.mark.cell("torch_cross_entropy", "takes")
 def test_cross_entropy_soft_targets():
     got = F.cross_entropy(tt(LOGITS), tt(SOFT))
     want = klce.cross_entropy_from_logits(SOFT, LOGITS).mean()
     assert math.isclose(got.item(), want, rel_tol=1e-12)
 
 
+@pytest.mark.cell("torch_cross_entropy", "clip")
 @pytest.mark.parametrize("eps", [0.1, 0.35])
 @pytest.mark.parametrize("kind", ["labels", "soft"])
 def test_label_smoothing_equals_klce(eps, kind):
@@ -73,16 +83,57 @@ def test_label_smoothing_equals_klce(eps, kind):
     assert math.isclose(got.item(), want.mean(), rel_tol=1e-12)
 
 
-def test_cross_entropy_weight_mean_divides_by_sum_of_weights():
-    w = np.array([0.5, 3.0, 1.0, 0.2, 2.0])
-    got = F.cross_entropy(tt(LOGITS), tt(LABELS), weight=tt(w)).item()
-    wy = w[LABELS]
-    assert math.isclose(got, np.sum(wy * CE) / np.sum(wy), rel_tol=1e-12)
-    assert not math.isclose(got, np.mean(wy * CE), rel_tol=1e-3)  # naive mean
-    summed = F.cross_entropy(tt(LOGITS), tt(LABELS), weight=tt(w), reduction="sum")
+W = np.array([0.5, 3.0, 1.0, 0.2, 2.0])  # class weights
+
+
+def weighted_mean_divisor(form, n, w_y):
+    """The divisor that facts.TORCH_CE_WEIGHTED_MEAN_DIVIDES_BY states for a target form."""
+    return {"sum_w": np.sum(w_y), "n": n}[facts.TORCH_CE_WEIGHTED_MEAN_DIVIDES_BY[form]]
+
+
+@pytest.mark.cell("torch_cross_entropy", "reduction")
+def test_cross_entropy_weight_with_class_indices():
+    """'mean' with weight=: sum_i w[y_i] l_i / sum_i w[y_i] (a self-normalised mean)."""
+    got = F.cross_entropy(tt(LOGITS), tt(LABELS), weight=tt(W)).item()
+    wy = W[LABELS]
+    want = np.sum(wy * CE) / weighted_mean_divisor("class indices", N, wy)
+    assert math.isclose(got, want, rel_tol=1e-12)
+    assert not math.isclose(got, np.mean(wy * CE), rel_tol=1e-3)  # not the plain mean
+    summed = F.cross_entropy(tt(LOGITS), tt(LABELS), weight=tt(W), reduction="sum")
     assert math.isclose(summed.item(), np.sum(wy * CE), rel_tol=1e-12)
 
 
+@pytest.mark.cell("torch_cross_entropy", "reduction")
+def test_cross_entropy_weight_with_probability_targets():
+    """'mean' with weight= and probabilities: mean over n of -sum_c w_c p_nc log q_nc."""
+    got = F.cross_entropy(tt(LOGITS), tt(SOFT), weight=tt(W)).item()
+    per = -np.sum(W * SOFT * klce.log_softmax(LOGITS), axis=1)  # weighted per example
+    want = np.sum(per) / weighted_mean_divisor("probabilities", N, SOFT @ W)
+    assert math.isclose(got, want, rel_tol=1e-12)
+    assert math.isclose(got, per.mean(), rel_tol=1e-12)
+    # not divided by the (expected) weight of the examples, the index rule's analogue
+    assert not math.isclose(got, per.sum() / np.sum(SOFT @ W), rel_tol=1e-3)
+    # one-hot probabilities are weighted like their class indices but divided by N
+    one_hot = np.eye(K)[LABELS]
+    as_probs = F.cross_entropy(tt(LOGITS), tt(one_hot), weight=tt(W)).item()
+    as_index = F.cross_entropy(tt(LOGITS), tt(LABELS), weight=tt(W)).item()
+    assert math.isclose(as_probs, as_index * np.sum(W[LABELS]) / N, rel_tol=1e-12)
+
+
+@pytest.mark.cell("torch_cross_entropy", "reduction")
+def test_cross_entropy_weight_cancels_in_a_batch_of_one():
+    """With class indices, one example's weight divides out: the unweighted loss."""
+    for i in range(N):
+        z, y = tt(LOGITS[i : i + 1]), tt(LABELS[i : i + 1])
+        weighted = F.cross_entropy(z, y, weight=tt(W)).item()
+        assert math.isclose(weighted, CE[i], rel_tol=1e-12)
+        assert math.isclose(weighted, F.cross_entropy(z, y).item(), rel_tol=1e-12)
+        # with reduction="sum" the weight stays
+        summed = F.cross_entropy(z, y, weight=tt(W), reduction="sum").item()
+        assert math.isclose(summed, W[LABELS[i]] * CE[i], rel_tol=1e-12)
+
+
+@pytest.mark.cell("torch_cross_entropy", "clip")
 def test_ignore_index_drops_examples_from_the_mean():
     default = inspect.signature(F.cross_entropy).parameters["ignore_index"]
     assert default.default == facts.TORCH_IGNORE_INDEX
@@ -96,6 +147,7 @@ def test_ignore_index_drops_examples_from_the_mean():
     assert math.isclose(custom.item(), CE[kept].mean(), rel_tol=1e-12)
 
 
+@pytest.mark.cell("torch_nll_loss", "takes")
 def test_nll_loss_takes_log_probabilities():
     log_q = F.log_softmax(tt(LOGITS), dim=1)
     assert math.isclose(F.nll_loss(log_q, tt(LABELS)).item(), CE.mean(), rel_tol=1e-12)
@@ -104,6 +156,7 @@ def test_nll_loss_takes_log_probabilities():
     assert math.isclose(wrong, -q_y.mean(), rel_tol=1e-12) and wrong < 0
 
 
+@pytest.mark.cell("torch_kl_div", "reduction")
 def test_kl_div_batchmean_and_sum_are_the_kl():
     log_q = F.log_softmax(tt(LOGITS), dim=1)
     batchmean = F.kl_div(log_q, tt(SOFT), reduction="batchmean").item()
@@ -116,6 +169,7 @@ def test_kl_div_batchmean_and_sum_are_the_kl():
     np.testing.assert_allclose(pointwise, want, rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.cell("torch_kl_div", "reduction")
 def test_kl_div_mean_divides_by_n_times_k_and_warns():
     log_q = F.log_softmax(tt(LOGITS), dim=1)
     assert facts.TORCH_KL_DIV_MEAN_WARNS
@@ -129,12 +183,59 @@ def test_kl_div_mean_divides_by_n_times_k_and_warns():
         F.kl_div(log_q, tt(SOFT), reduction="batchmean")  # no warning
 
 
+@pytest.mark.cell("torch_kl_div", "takes")
 def test_kl_div_log_target():
     log_q = F.log_softmax(tt(LOGITS), dim=1)
     got = F.kl_div(log_q, tt(np.log(SOFT)), reduction="batchmean", log_target=True)
     assert math.isclose(got.item(), KL.mean(), rel_tol=1e-10)
 
 
+@pytest.mark.cell("torch_kl_div", "clip")
+def test_kl_div_target_gradient_is_nan_at_an_exact_zero():
+    """0 log 0 = 0 for the value, but the target's own gradient there is NaN."""
+    log_q = torch.log(tt([[0.2, 0.3, 0.5]]))
+    p = tt([[0.0, 0.4, 0.6]]).requires_grad_(True)
+    value = F.kl_div(log_q, p, reduction="sum")
+    assert torch.isfinite(value)
+    value.backward()
+    assert torch.isnan(p.grad[0, 0]) and torch.isfinite(p.grad[0, 1:]).all()
+    # d/dp [p log p - p log q] = log p + 1 - log q where p > 0
+    want = np.log([0.4, 0.6]) + 1 - np.log([0.3, 0.5])
+    np.testing.assert_allclose(p.grad[0, 1:].numpy(), want, rtol=1e-12)
+
+
+@pytest.mark.cell("torch_kl_div", "clip")
+def test_kl_div_target_from_a_softmax_that_underflows_poisons_every_logit():
+    """A float32 softmax target with an exact 0 (a logit gap of 110): all gradients NaN."""
+    log_q = F.log_softmax(torch.zeros(1, 3), 1)
+    u = torch.tensor([[0.0, -110.0, 1.0]], requires_grad=True)
+    p = F.softmax(u, 1)
+    assert p[0, 1].item() == 0.0
+    F.kl_div(log_q, p, reduction="sum").backward()
+    assert torch.isnan(u.grad).all()
+
+
+@pytest.mark.cell("torch_kl_div", "clip")
+def test_kl_div_log_target_from_log_softmax_has_a_finite_gradient():
+    """The remedy: log_target=True with a log_softmax target, never log(softmax)."""
+    log_q = F.log_softmax(torch.zeros(1, 3), 1)
+    u = torch.tensor([[0.0, -110.0, 1.0]], requires_grad=True)
+    value = F.kl_div(log_q, F.log_softmax(u, 1), reduction="sum", log_target=True)
+    value.backward()
+    assert torch.isfinite(value) and torch.isfinite(u.grad).all()
+    # gradient of KL(softmax(u) || q) in u: p * (log p - log q - KL)
+    p = klce.softmax(u.detach().double().numpy()[0])
+    with np.errstate(divide="ignore"):
+        log_ratio = np.where(p > 0, np.log(np.where(p > 0, p, 1.0)) - np.log(1 / 3), 0.0)
+    want = p * (log_ratio - np.sum(p * log_ratio))
+    np.testing.assert_allclose(u.grad.numpy()[0], want, rtol=1e-5, atol=1e-7)
+    # the same target through log(softmax(u)) holds -inf: the value itself is NaN
+    log_of_softmax = torch.log(F.softmax(u, 1))
+    assert log_of_softmax[0, 1].item() == -math.inf
+    assert torch.isnan(F.kl_div(log_q, log_of_softmax, reduction="sum", log_target=True))
+
+
+@pytest.mark.cell("torch_kl_div", "takes")
 def test_kl_div_in_math_order_is_the_reverse_kl():
     q = klce.softmax(LOGITS)
     swapped = F.kl_div(tt(np.log(SOFT)), tt(q), reduction="batchmean").item()
@@ -143,6 +244,7 @@ def test_kl_div_in_math_order_is_the_reverse_kl():
     assert not math.isclose(swapped, KL.mean(), rel_tol=1e-3)
 
 
+@pytest.mark.cell("torch_bce", "clip")
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_bce_clamps_the_log_at_minus_100(dtype):
     one, zero = torch.tensor([1.0], dtype=dtype), torch.tensor([0.0], dtype=dtype)
@@ -152,6 +254,7 @@ def test_bce_clamps_the_log_at_minus_100(dtype):
     assert nn.BCELoss()(one, zero).item() == facts.TORCH_BCE_MAX_LOSS
 
 
+@pytest.mark.cell("torch_bce", "dtype")
 def test_float32_sigmoid_is_one_exactly_above_24_log_2():
     z = facts.TORCH_FLOAT32_SIGMOID_ONE_ABOVE
     below = torch.tensor([z - 0.02], dtype=torch.float32)
@@ -162,6 +265,7 @@ def test_float32_sigmoid_is_one_exactly_above_24_log_2():
     assert F.binary_cross_entropy(torch.sigmoid(above), torch.zeros(1)).item() == 100.0
 
 
+@pytest.mark.cell("torch_bce", "dtype")
 def test_float32_sigmoid_rounds_to_one_so_bce_reports_the_clamp():
     z0 = facts.TORCH_FLOAT32_SIGMOID_ONE_FROM
     z = torch.tensor([z0 - 1.0, float(z0)], dtype=torch.float32)
@@ -179,6 +283,8 @@ def test_float32_sigmoid_rounds_to_one_so_bce_reports_the_clamp():
     assert math.isclose(got.item(), want, rel_tol=1e-8)
 
 
+@pytest.mark.cell("torch_cross_entropy", "dtype")
+@pytest.mark.cell("torch_bce_with_logits", "dtype")
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_logit_routes_are_exact_in_both_dtypes(dtype):
     z = torch.tensor([[1e4, -1e4]], dtype=dtype)
@@ -189,6 +295,8 @@ def test_logit_routes_are_exact_in_both_dtypes(dtype):
     assert bce.item() == 1e4
 
 
+@pytest.mark.cell("torch_bce_with_logits", "takes")
+@pytest.mark.cell("torch_bce_with_logits", "reduction")
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_bce_with_logits_matches_klce(reduction):
     z = 3.0 * RNG.normal(size=(4, 3))
@@ -198,6 +306,7 @@ def test_bce_with_logits_matches_klce(reduction):
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-12)
 
 
+@pytest.mark.cell("torch_bce_with_logits", "clip")
 def test_bce_with_logits_pos_weight_multiplies_the_positive_term():
     z = 3.0 * RNG.normal(size=(4, 3))
     y = RNG.uniform(size=(4, 3))
@@ -208,6 +317,7 @@ def test_bce_with_logits_pos_weight_multiplies_the_positive_term():
     assert math.isclose(got, np.mean(w * y * pos + (1 - y) * neg), rel_tol=1e-12)
 
 
+@pytest.mark.cell("torch_bce_with_logits", "clip")
 def test_bce_with_logits_stays_exact_where_probabilities_saturate():
     z = tt([40.0, 1e4])
     got = F.binary_cross_entropy_with_logits(z, tt([1.0, 0.0]), reduction="none")
@@ -220,6 +330,7 @@ MEAN_G = np.array([0.0, 1.0, 2.0, 2.0])
 STD_G = np.array([1.0, 0.5, 2.0, 0.1])
 
 
+@pytest.mark.cell("torch_gaussian_nll", "takes")
 def test_gaussian_nll_takes_the_variance():
     full = nn.GaussianNLLLoss(full=True)(tt(MEAN_G), tt(Y_G), tt(STD_G**2)).item()
     want = klce.gaussian_nll(Y_G, MEAN_G, STD_G).mean()
@@ -228,6 +339,7 @@ def test_gaussian_nll_takes_the_variance():
     assert not math.isclose(given_std, want, rel_tol=1e-2)  # std is the wrong input
 
 
+@pytest.mark.cell("torch_gaussian_nll", "clip")
 def test_gaussian_nll_full_false_leaves_out_half_log_2pi():
     default = inspect.signature(nn.GaussianNLLLoss).parameters["full"].default
     assert default is False
@@ -237,6 +349,7 @@ def test_gaussian_nll_full_false_leaves_out_half_log_2pi():
     assert math.isclose(facts.HALF_LOG_2PI, 0.5 * math.log(2 * math.pi), rel_tol=1e-15)
 
 
+@pytest.mark.cell("torch_gaussian_nll", "clip")
 def test_gaussian_nll_eps_clamps_the_variance():
     eps = inspect.signature(nn.GaussianNLLLoss).parameters["eps"].default
     assert eps == facts.TORCH_GAUSSIAN_NLL_EPS
@@ -249,6 +362,20 @@ def test_gaussian_nll_eps_clamps_the_variance():
     assert F.gaussian_nll_loss(mean, y, tt([2 * eps])).item() != at_eps
 
 
+@pytest.mark.cell("torch_gaussian_nll", "clip")
+@pytest.mark.parametrize("var", [0.0, 1e-9, 5e-7])
+def test_gaussian_nll_clamp_does_not_stop_the_gradient(var):
+    """The clamp runs under no_grad: a variance below eps still gets the gradient at eps."""
+    eps = facts.TORCH_GAUSSIAN_NLL_EPS
+    mean, y = tt([0.0]), tt([0.5])
+    v = tt([var]).requires_grad_(True)
+    F.gaussian_nll_loss(mean, y, v).backward()
+    at_eps = 0.5 * (1 / eps - 0.5**2 / eps**2)  # d/dv of (log v + (y - mu)^2 / v) / 2 at eps
+    assert v.grad.item() != 0.0
+    assert math.isclose(v.grad.item(), at_eps, rel_tol=1e-12)
+
+
+@pytest.mark.cell("torch_distributions_kl", "clip")
 def test_distributions_normal_kl_matches_klce_gaussian_kl():
     mp, mq = RNG.normal(size=5), RNG.normal(size=5)
     sp, sq = np.exp(RNG.normal(size=5)), np.exp(RNG.normal(size=5))
@@ -256,6 +383,7 @@ def test_distributions_normal_kl_matches_klce_gaussian_kl():
     np.testing.assert_allclose(got, klce.gaussian_kl(mp, sp, mq, sq), rtol=1e-10)
 
 
+@pytest.mark.cell("torch_distributions_kl", "takes")
 def test_distributions_categorical_kl_matches_klce():
     q = klce.softmax(LOGITS)
     got = kl_divergence(Categorical(probs=tt(SOFT)), Categorical(logits=tt(LOGITS)))
