@@ -34,6 +34,7 @@ __all__ = [
     "fmt",
     "glue",
     "glue_reading_time",
+    "power_of_ten",
     "reading_time",
 ]
 
@@ -90,6 +91,48 @@ def fmt(value: object, spec: str | None = None) -> str:
             raise ValueError(f"value is {as_float!r}: glue a word, not a number")
         return format(as_float, spec)
     raise ValueError(f"value must be a number or a string, got {type(value).__name__}")
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value: float, digits: int = 0) -> str:
+    """Write a number as the prose shows it: a power of ten, with a mantissa if needed.
+
+    Parameters
+    ----------
+    value : float
+        A finite, non-zero number.
+    digits : int, optional
+        Digits of the mantissa after the decimal point (default 0).
+
+    Returns
+    -------
+    str
+        ``"10⁻⁶"`` when the mantissa rounds to 1, else ``"2.5 × 10⁻⁵"``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is zero or not finite, or ``digits`` is negative.
+
+    Examples
+    --------
+    >>> power_of_ten(1e-6)
+    '10⁻⁶'
+    >>> power_of_ten(2.5e-5, 1)
+    '2.5 × 10⁻⁵'
+    >>> power_of_ten(3e4)
+    '3 × 10⁴'
+    """
+    as_float = float(value)
+    if as_float == 0 or as_float != as_float or abs(as_float) == float("inf"):
+        raise ValueError(f"value must be finite and non-zero, got {as_float!r}")
+    if digits < 0:
+        raise ValueError(f"digits must be >= 0, got {digits}")
+    mantissa, exponent = f"{as_float:.{digits}e}".split("e")
+    power = "10" + str(int(exponent)).translate(_SUPERSCRIPT)
+    return power if mantissa == "1" else f"{mantissa} × {power}"
 
 
 def glue(name: str, value: object, spec: str | None = None) -> str:
