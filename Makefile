@@ -82,8 +82,9 @@ pdf: $(STAMP)  ## build the whole book as one PDF in _build/latex/ (needs TeX, s
 test: $(STAMP) $(KATEX)  ## run every test: library, doctests, notebooks (nbval), lint, book build, site
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)  ## every test except the book build and the browser
-	$(BIN)/python -m pytest -m "not slow"
+# Without the notebooks: nbval alone takes over 90 s on two cores; `make test` runs them.
+test-fast: $(STAMP)  ## library, doctests and static book checks, without executing notebooks (< 90 s)
+	$(BIN)/python -m pytest -m "not slow" code tests
 
 $(FW_STAMP): requirements-frameworks.txt pyproject.toml
 	test -x $(FW_BIN)/python || $(PYTHON) -m venv $(FW_VENV)

@@ -17,6 +17,14 @@ settings.register_profile("book", derandomize=True, deadline=None, print_blob=Tr
 settings.load_profile("book")
 
 
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Accept addopts' nbval flags when nbval is switched off (`-p no:nbval`), and ignore them."""
+    if pluginmanager.is_blocked("nbval"):
+        group = parser.getgroup("nbval (switched off)")
+        group.addoption("--nbval", action="store_true", help="ignored: nbval is off")
+        group.addoption("--nbval-current-env", action="store_true", help="ignored: nbval is off")
+
+
 @dataclass(frozen=True)
 class Build:
     """The result of one `jupyter-book build`."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -10,10 +13,22 @@ from hypothesis import strategies as st
 from klce.book import fmt, glue
 
 
-@given(st.floats(allow_nan=False, allow_infinity=False, width=64))
-def test_fmt_is_format_of_the_float(x):
-    assert fmt(x, ".4e") == format(x, ".4e")
-    assert fmt(np.float64(x), ".3g") == format(x, ".3g")
+@given(st.floats(allow_nan=False, allow_infinity=False, width=64), st.integers(0, 6))
+def test_fmt_scientific_rounds_to_the_digits_shown(x, digits):
+    """The text reads back within half a unit of its last digit, and shows exactly that many."""
+    text = fmt(x, f".{digits}e")
+    mantissa, exponent = text.split("e")
+    assert len(mantissa.lstrip("-").replace(".", "")) == digits + 1
+    ulp_shown = Decimal(10) ** (int(exponent) - digits)
+    assert abs(Decimal(text) - Decimal(x)) <= ulp_shown / 2  # exact: no float rounding here
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, width=32))
+def test_fmt_gives_numpy_scalars_the_text_of_their_value(x):
+    # A float32 formatted through its own repr would show float32 digits ("0.1" for 0.1f);
+    # fmt formats the value, so the text only depends on the number and the spec.
+    assert fmt(np.float32(x), ".9e") == fmt(float(np.float32(x)), ".9e")
+    assert fmt(np.float64(x), ".3g") == fmt(x, ".3g")
 
 
 @given(st.floats(min_value=-1e6, max_value=1e6), st.integers(0, 8))
@@ -61,3 +76,35 @@ def test_glue_stores_the_formatted_text(monkeypatch):
 def test_glue_rejects_bad_names():
     with pytest.raises(ValueError, match="name must be a Python identifier"):
         glue("kl-pq", 1)
+
+
+# ----------------------------------------------------------------------------------------------
+# The "Used in" rubric of the API page (code/_ext/klce_usage.py)
+
+
+def test_usage_resolves_aliases_imports_and_module_aliases(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "code" / "_ext"))
+    from klce_usage import usage
+
+    def cell(kind, source):
+        extra = {"outputs": [], "execution_count": None} if kind == "code" else {}
+        return {"cell_type": kind, "metadata": {}, "source": source, **extra}
+
+    cells = [
+        cell("markdown", "(sec-a)=\n## A"),
+        cell("code", "import klce\nbern = klce.bernoulli_pmf  # an alias"),
+        cell("markdown", "(sec-b)=\n## B"),
+        cell("code", "p = bern(0.3)\nentropy = 1.0  # a local name, not klce.entropy"),
+        cell("code", "from klce.numerics import numerical_gradient as ng\ng = apply(ng)"),
+        cell("code", "%matplotlib inline\nimport klce.emulation as em\nem.kl_div(a, b)"),
+        cell("code", "klce.information.kl_divergence(p, p)\nklce.plotting.COLORS['p'].upper()"),
+    ]
+    (tmp_path / "01_x.ipynb").write_text(json.dumps({"cells": cells}))
+    used = usage(tmp_path)
+    assert used["bernoulli_pmf"] == ["sec-a", "sec-b"]
+    assert used["numerical_gradient"] == ["sec-b"]
+    assert used["kl_div"] == ["sec-b"]
+    assert used["kl_divergence"] == ["sec-b"]
+    assert "entropy" not in used and "upper" not in used

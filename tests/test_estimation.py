@@ -1,4 +1,4 @@
-"""Tests for klce.estimation: sampled cross-entropy with a Student-t interval."""
+"""Tests for klce.estimation: sampled cross-entropy and its Student-t interval."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klce import CrossEntropyEstimate, cross_entropy, estimate_cross_entropy
+from klce import (
+    CrossEntropyEstimate,
+    cross_entropy,
+    estimate_cross_entropy,
+    estimate_cross_entropy_from_counts,
+)
 
 
 def test_fields_and_values_match_scipy_t():
@@ -106,3 +111,89 @@ def test_interval_properties(log_q, confidence):
 def test_validation_messages(log_q, kwargs, message):
     with pytest.raises(ValueError, match=message):
         estimate_cross_entropy(log_q, **kwargs)
+
+
+# ----------------------------------------------------------------------------------------------
+# estimate_cross_entropy_from_counts: the oracle is estimate_cross_entropy on the samples
+
+
+@settings(max_examples=80)
+@given(
+    st.lists(st.lists(st.integers(0, 30), min_size=4, max_size=4), min_size=1, max_size=5).filter(
+        lambda rows: all(sum(row) >= 2 for row in rows)
+    ),
+    st.lists(st.floats(0, 50), min_size=4, max_size=4),
+    st.floats(0.5, 0.99),
+)
+def test_counts_agree_with_the_expanded_samples(rows, losses, confidence):
+    counts, ell = np.array(rows), np.array(losses)
+    res = estimate_cross_entropy_from_counts(counts, ell, confidence=confidence)
+    assert res.estimate.shape == (len(rows),)
+    for i, row in enumerate(counts):
+        ref = estimate_cross_entropy(-np.repeat(ell, row), confidence=confidence)
+        assert res.n[i] == ref.n
+        for got, want in zip(res[:4], ref[:4], strict=True):
+            assert got[i] == pytest.approx(want, rel=1e-12, abs=1e-12 * (1 + ell.max()))
+
+
+def test_counts_in_bits_and_in_a_batch_of_any_shape():
+    rng = np.random.default_rng(8)
+    losses = -np.log([0.5, 0.25, 0.125, 0.125])
+    counts = rng.multinomial(40, [0.4, 0.3, 0.2, 0.1], size=(2, 3))
+    nats = estimate_cross_entropy_from_counts(counts, losses, confidence=0.9)
+    bits = estimate_cross_entropy_from_counts(counts, losses, confidence=0.9, base=2)
+    assert isinstance(bits, CrossEntropyEstimate)
+    for a, b in zip(nats[:4], bits[:4], strict=True):
+        assert a.shape == b.shape == (2, 3)
+        np.testing.assert_allclose(b * math.log(2), a, rtol=1e-15)
+    assert bits.n.dtype == np.int64
+    assert np.all(bits.n == 40)
+    one = estimate_cross_entropy_from_counts(counts[1, 2], losses, confidence=0.9)
+    assert one.estimate.shape == ()
+    assert one.ci_high == pytest.approx(nats.ci_high[1, 2], rel=1e-15)
+
+
+def test_counts_with_an_impossible_outcome():
+    losses = np.array([np.log(2), np.log(2), np.inf])
+    res = estimate_cross_entropy_from_counts([[3, 1, 0], [3, 1, 1]], losses)
+    assert res.estimate[0] == pytest.approx(math.log(2))  # never observed: no effect
+    assert res.stderr[0] == 0
+    assert [f[1] for f in res[:4]] == [np.inf] * 4
+
+
+def test_counts_cover_the_true_cross_entropy_at_the_stated_rate():
+    rng = np.random.default_rng(9)
+    p, q = np.array([0.5, 0.3, 0.2]), np.array([0.3, 0.3, 0.4])
+    counts = rng.multinomial(200, p, size=4000)
+    res = estimate_cross_entropy_from_counts(counts, -np.log(q), confidence=0.9)
+    true = cross_entropy(p, q)
+    coverage = np.mean((res.ci_low <= true) & (true <= res.ci_high))
+    assert abs(coverage - 0.9) < 4 * math.sqrt(0.9 * 0.1 / 4000)
+
+
+@pytest.mark.parametrize(
+    ("counts", "losses", "kwargs", "message"),
+    [
+        ([[1, 1]], [0.1, np.nan], {}, r"^losses\[1\] must be a real number or \+inf, got nan$"),
+        ([[1, 1]], [-np.inf, 0.1], {}, r"^losses\[0\] must be a real number or \+inf, got -inf$"),
+        ([[1, 1]], [[0.1, 0.2]], {}, r"^losses must be 1-D, got shape \(1, 2\)$"),
+        ([[1, 1, 1]], [0.1, 0.2], {}, r"^counts must have shape \(\.\.\., K\) with K = 2"),
+        (3, [0.1], {}, r"^counts must have shape \(\.\.\., K\) with K = 1"),
+        ([[1, -1]], [0.1, 0.2], {}, r"^counts\[0, 1\] is not a non-negative integer \(-1\.0\)$"),
+        ([[1, 1.5]], [0.1, 0.2], {}, r"^counts\[0, 1\] is not a non-negative integer \(1\.5\)$"),
+        ([[1, np.nan]], [0.1, 0.2], {}, r"^counts\[0, 1\] is not a non-negative integer \(nan\)"),
+        (
+            [[2, 0], [1, 0]],
+            [0.1, 0.2],
+            {},
+            r"^counts need at least 2 samples a row .* got 1 \(row 1\)$",
+        ),
+        ([1, 0], [0.1, 0.2], {}, r"^counts need at least 2 samples a row .* got 1$"),
+        ([[1, 1]], [0.1, 0.2], {"confidence": 1.0}, r"^confidence must be in \(0, 1\)"),
+        ([[1, 1]], [0.1, 0.2], {"base": 1}, r"^base must be"),
+        ([["a", "b"]], [0.1, 0.2], {}, r"^counts must contain real numbers"),
+    ],
+)
+def test_counts_validation_messages(counts, losses, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        estimate_cross_entropy_from_counts(counts, losses, **kwargs)

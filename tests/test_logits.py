@@ -11,6 +11,7 @@ import scipy.special
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from reference import rel_err
 
 from klce import (
     binary_cross_entropy,
@@ -35,11 +36,6 @@ def mp_bce_from_logit(y: float, z: float) -> mpmath.mpf:
     with mpmath.workdps(50):
         y, z = mpmath.mpf(y), mpmath.mpf(z)
         return y * mpmath.log1p(mpmath.exp(-z)) + (1 - y) * mpmath.log1p(mpmath.exp(z))
-
-
-def rel_err(value: float, ref: mpmath.mpf) -> float:
-    with mpmath.workdps(50):
-        return float(abs((mpmath.mpf(float(value)) - ref) / ref))
 
 
 # ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import matplotlib as mpl
 import matplotlib.colors as mcolors
 import pytest
 
-from klce.plotting import COLORS, FIGSIZE, unit_label, use_style
+from klce.plotting import COLORS, FIGSIZE, FIGURE_DPI, MIN_FONT_PT, unit_label, use_style
 
 ROLES = {"p", "q", "kl", "cross_entropy", "entropy", "data", "fit", "neutral"}
 
@@ -28,25 +28,55 @@ def test_colors_cover_roles_and_are_distinct_valid_colours():
     assert len(set(rgb)) == len(rgb)
 
 
-def test_figsize():
-    assert FIGSIZE == {"single": (6.4, 4.0), "wide": (10.0, 3.8), "square": (5.0, 5.0)}
+@pytest.mark.parametrize("size", list(FIGSIZE))
+def test_smallest_text_stays_readable_when_the_figure_is_scaled_to_the_column(size):
+    # The stored image is width * FIGURE_DPI px; the page's column shows at most about 700 CSS px
+    # of it (plotting.py, MIN_FONT_PT). The smallest text must keep 10 CSS px or more.
+    width, height = FIGSIZE[size]
+    assert width > 0 and height > 0
+    scale = min(1.0, 700 / (width * FIGURE_DPI))
+    assert MIN_FONT_PT * FIGURE_DPI / 72 * scale >= 10
 
 
-def test_use_style_sets_rcparams(restore_rcparams):
+def test_a_figure_drawn_after_use_style_has_the_stated_sizes(restore_rcparams):
+    import matplotlib.pyplot as plt
+
     max_open = mpl.rcParams["figure.max_open_warning"]
     use_style()
-    rc = mpl.rcParams
-    assert rc["figure.dpi"] == 110
-    assert rc["savefig.dpi"] == 150
-    assert rc["font.size"] == 11
-    assert rc["figure.constrained_layout.use"] is True
-    assert rc["axes.grid"] is True
-    assert rc["axes.spines.top"] is False
-    assert rc["axes.spines.right"] is False
-    assert rc["svg.hashsalt"] == "klce"
-    assert rc["figure.figsize"] == list(FIGSIZE["single"])
-    assert rc["axes.prop_cycle"].by_key()["color"] == list(COLORS.values())
-    assert rc["figure.max_open_warning"] == max_open
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="p")
+    ax.set(xlabel="x", ylabel="y", title="t")
+    legend = ax.legend()
+    fig.canvas.draw()
+    assert tuple(fig.get_size_inches()) == FIGSIZE["single"]
+    assert fig.dpi == FIGURE_DPI
+    ticks = ax.get_xticklabels() + ax.get_yticklabels()
+    texts = [*ticks, *legend.get_texts(), ax.xaxis.label, ax.yaxis.label, ax.title]
+    assert min(t.get_fontsize() for t in texts) >= MIN_FONT_PT  # the docstring's promise
+    assert min(t.get_fontsize() for t in ticks) == MIN_FONT_PT
+    assert ax.xaxis.label.get_fontsize() == 12
+    assert ax.title.get_fontweight() == "bold"
+    assert not ax.spines["top"].get_visible() and not ax.spines["right"].get_visible()
+    assert all(line.get_visible() for line in ax.get_xgridlines())
+    assert mpl.rcParams["figure.max_open_warning"] == max_open  # nothing else is changed
+    plt.close(fig)
+
+
+def test_svg_output_is_reproducible(restore_rcparams):
+    import io
+
+    import matplotlib.pyplot as plt
+
+    use_style()
+    svgs = []
+    for _ in range(2):
+        fig, ax = plt.subplots()
+        ax.plot([0, 1, 2], [1, 0, 2])
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+        svgs.append(buf.getvalue())
+        plt.close(fig)
+    assert svgs[0] == svgs[1]
 
 
 def test_use_style_is_idempotent(restore_rcparams):

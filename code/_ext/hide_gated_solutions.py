@@ -4,6 +4,11 @@ sphinx-exercise 1.2.1 drops a ``{solution}`` block when ``hide_solutions`` is tr
 solution (``{solution-start}`` ... ``{solution-end}``, the form a solution with code cells takes)
 it drops only the start marker: the cells in between would stay, and the HTML writer fails on the
 orphan end marker. This removes the whole span. With ``hide_solutions`` false it changes nothing.
+
+Works around executablebooks/sphinx-exercise#89 ("Gated directives crash the build when the start
+directive is suppressed", open). Remove this extension (and its line in _config.yml) once a
+sphinx-exercise release fixes gated solutions under ``hide_solutions``: `make book-student` and
+tests/test_course.py then show whether the student site still builds without it.
 """
 
 from docutils import nodes

@@ -14,7 +14,9 @@ logits
     :func:`binary_cross_entropy`, :func:`binary_cross_entropy_from_logits`.
 estimation
     :func:`estimate_cross_entropy` from samples, with a Student-t confidence
-    interval (:class:`CrossEntropyEstimate`).
+    interval (:class:`CrossEntropyEstimate`), and
+    :func:`estimate_cross_entropy_from_counts` for many sets of outcome
+    counts at once.
 gaussian
     :func:`gaussian_nll`, :func:`gaussian_kl`, :func:`gaussian_entropy`,
     :func:`mse`.
@@ -23,19 +25,35 @@ coding
     :func:`expected_code_length`.
 numerics
     :func:`~klce.numerics.numerical_gradient`, central differences used to
-    check gradient formulas against the loss values (import it explicitly).
+    check gradient formulas against the loss values, and
+    :func:`~klce.numerics.gradient_descent`, which returns the path.
+emulation
+    NumPy mirrors of framework conventions for the chapters' illustrations:
+    :func:`~klce.emulation.kl_div` (PyTorch's ``F.kl_div``) and
+    :func:`~klce.emulation.sigmoid_float32`.
 plotting
     Shared figure style (``COLORS``, ``FIGSIZE``, ``use_style``,
     ``unit_label``); import it explicitly as ``klce.plotting`` (it needs
     matplotlib, which ``import klce`` does not load).
+framework_facts
+    What the book states about PyTorch, scikit-learn, Keras and SB3, as
+    constants the framework tier checks (import it explicitly).
+book
+    :func:`~klce.book.glue` and the reading-time count for the chapters
+    (import it explicitly).
 
 Conventions: ``axis=-1`` is the distribution axis and leading axes broadcast;
 ``base=None`` gives nats, ``base=2`` bits; invalid input raises ``ValueError``
 naming the argument and the offending index.
 """
 
+from klce import emulation, numerics
 from klce.coding import expected_code_length, huffman_code_lengths, shannon_code_lengths
-from klce.estimation import CrossEntropyEstimate, estimate_cross_entropy
+from klce.estimation import (
+    CrossEntropyEstimate,
+    estimate_cross_entropy,
+    estimate_cross_entropy_from_counts,
+)
 from klce.gaussian import gaussian_entropy, gaussian_kl, gaussian_nll, mse
 from klce.information import bernoulli_pmf, cross_entropy, entropy, kl_divergence
 from klce.logits import (
@@ -56,8 +74,10 @@ __all__ = [
     "binary_cross_entropy_from_logits",
     "cross_entropy",
     "cross_entropy_from_logits",
+    "emulation",
     "entropy",
     "estimate_cross_entropy",
+    "estimate_cross_entropy_from_counts",
     "expected_code_length",
     "gaussian_entropy",
     "gaussian_kl",
@@ -66,6 +86,7 @@ __all__ = [
     "kl_divergence",
     "log_softmax",
     "mse",
+    "numerics",
     "shannon_code_lengths",
     "softmax",
 ]

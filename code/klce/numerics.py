@@ -1,8 +1,10 @@
-"""Numerical checks the chapters use: central-difference gradients.
+"""Numerical tools the chapters use: central-difference gradients, gradient descent.
 
 A chapter that states a gradient formula checks it against the loss itself,
 treated as a black box: :func:`numerical_gradient` evaluates only the loss's
 values, so agreement with the formula is evidence, not a restatement.
+:func:`gradient_descent` runs the plain descent the chapters draw, and keeps
+the path.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from numpy.typing import ArrayLike
 
 from klce._validation import as_real_array
 
-__all__ = ["numerical_gradient"]
+__all__ = ["gradient_descent", "numerical_gradient"]
 
 
 def numerical_gradient(
@@ -63,3 +65,81 @@ def numerical_gradient(
         shift[idx] = step
         grad[idx] = (f(point + shift) - f(point - shift)) / (2 * step)
     return grad
+
+
+def gradient_descent(
+    grad: Callable[[np.ndarray], ArrayLike],
+    x0: ArrayLike,
+    *,
+    lr: float,
+    n_steps: int,
+) -> np.ndarray:
+    r"""Plain gradient descent with a fixed learning rate; returns the whole path.
+
+    Parameters
+    ----------
+    grad : callable
+        The gradient, called with an array of the shape of `x0`; returns an
+        array of the same shape. For a loss without a gradient formula, pass
+        ``lambda x: numerical_gradient(loss, x)``.
+    x0 : array_like
+        The starting point; any shape (a vector, or a weight matrix).
+    lr : float
+        The learning rate (step size), finite and positive.
+    n_steps : int
+        The number of steps, ``>= 0``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The path, of shape ``(n_steps + 1, *x0.shape)``: ``path[0]`` is `x0`
+        and ``path[k + 1] = path[k] - lr * grad(path[k])``.
+
+    Raises
+    ------
+    ValueError
+        If `x0` is not real, `lr` is not finite and positive, `n_steps` is not
+        a non-negative integer, or `grad` returns an array of another shape
+        (the message names the step).
+
+    Notes
+    -----
+    .. math:: x_{k+1} = x_k - \eta\, \nabla f(x_k), \qquad k = 0, \dots, n - 1.
+
+    The path lets a chapter draw the iterates and the loss along them
+    (``loss(path[k])`` for every ``k``). Nothing stops a divergent run: the
+    path then grows without bound or becomes ``inf``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from klce.numerics import gradient_descent
+    >>> path = gradient_descent(lambda x: 2 * x, [1.0, -2.0], lr=0.25, n_steps=3)
+    >>> path.shape
+    (4, 2)
+    >>> path[:, 0]  # each step halves x for f(x) = |x|^2 and lr = 1/4
+    array([1.   , 0.5  , 0.25 , 0.125])
+    """
+    if not (
+        isinstance(lr, int | float | np.floating | np.integer)
+        and not isinstance(lr, bool)
+        and math.isfinite(lr)
+        and lr > 0
+    ):
+        raise ValueError(f"lr must be a finite positive number, got {lr!r}")
+    if not (
+        isinstance(n_steps, int | np.integer) and not isinstance(n_steps, bool) and n_steps >= 0
+    ):
+        raise ValueError(f"n_steps must be an integer >= 0, got {n_steps!r}")
+    start = as_real_array(x0, "x0")
+    path = np.empty((int(n_steps) + 1, *start.shape))
+    path[0] = start
+    for k in range(int(n_steps)):
+        g = np.asarray(grad(path[k]), dtype=np.float64)
+        if g.shape != start.shape:
+            raise ValueError(
+                f"grad returned shape {g.shape} at step {k}, "
+                f"expected the shape of x0, {start.shape}"
+            )
+        path[k + 1] = path[k] - lr * g
+    return path
