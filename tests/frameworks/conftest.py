@@ -23,12 +23,12 @@ SNIPPETS = ROOT / "code" / "frameworks"
 if str(SNIPPETS) not in sys.path:
     sys.path.insert(0, str(SNIPPETS))
 
-from klce import framework_facts as facts  # noqa: E402
+from klce import framework_facts  # noqa: E402
 
 # Keras reads its backend once, at import: fix it before any test imports it.
-os.environ["KERAS_BACKEND"] = facts.KERAS_BACKEND
+os.environ["KERAS_BACKEND"] = framework_facts.KERAS_BACKEND
 
-# (import name, distribution name in facts.VERSIONS)
+# (import name, distribution name in framework_facts.VERSIONS)
 LIBRARIES = (
     ("torch", "torch"),
     ("sklearn", "scikit-learn"),
@@ -67,7 +67,7 @@ def _versions_text() -> str:
 # Which cells of chapter 6's conventions table each test checks: a test marked
 # ``@pytest.mark.cell("torch_kl_div", "reduction")`` (or a parameter marked so)
 # checks that cell of the row with that key. test_fw_facts.py requires a test for
-# every cell that a row of facts.ROWS declares checked (the table's ✓).
+# every cell that a row of framework_facts.ROWS declares checked (the table's ✓).
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 
 import klce
-from klce import framework_facts as facts
+from klce import framework_facts
 
 
 def pair(snippet, name):
@@ -56,7 +56,9 @@ def test_bug_keras_missing_from_logits(snippet):
     # The bug: Keras takes the logits for probabilities, divides each row by
     # its sum and clips to [eps, 1 - eps]; no error, no warning, wrong value.
     as_probs = np.clip(
-        z / z.sum(axis=1, keepdims=True), facts.KERAS_EPSILON, 1 - facts.KERAS_EPSILON
+        z / z.sum(axis=1, keepdims=True),
+        framework_facts.KERAS_EPSILON,
+        1 - framework_facts.KERAS_EPSILON,
     )
     emulated = -np.sum(y * np.log(as_probs), axis=1).mean()
     assert math.isclose(bug["loss"], emulated, rel_tol=1e-5)

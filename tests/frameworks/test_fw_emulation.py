@@ -13,7 +13,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from klce import framework_facts as facts
+from klce import framework_facts
 from klce.emulation import kl_div, sigmoid_float32
 
 RNG = np.random.default_rng(21)
@@ -81,9 +81,9 @@ def test_sigmoid_float32_is_torch_bit_for_bit_around_24_log_2():
     assert ours.dtype == np.float32 and np.array_equal(ours, theirs)
     first_one = z[np.argmax(theirs == 1.0)]
     assert np.all(theirs[z < first_one] < 1.0) and np.all(theirs[z >= first_one] == 1.0)
-    threshold = facts.TORCH_FLOAT32_SIGMOID_ONE_ABOVE  # 24 log 2 = 16.6355...
+    threshold = framework_facts.TORCH_FLOAT32_SIGMOID_ONE_ABOVE  # 24 log 2 = 16.6355...
     assert abs(float(first_one) - threshold) < 1e-5
-    assert sigmoid_float32(float(facts.TORCH_FLOAT32_SIGMOID_ONE_FROM)) == 1.0
+    assert sigmoid_float32(float(framework_facts.TORCH_FLOAT32_SIGMOID_ONE_FROM)) == 1.0
 
 
 def test_sigmoid_float32_is_within_a_few_ulp_of_torch_everywhere():

@@ -21,21 +21,21 @@ from sklearn import metrics
 from torch import nn
 
 import klce
-from klce import framework_facts as facts
+from klce import framework_facts
 
-ROW_KEYS = [r.key for r in facts.ROWS]
+ROW_KEYS = [r.key for r in framework_facts.ROWS]
 TORCH_KEYS = [k for k in ROW_KEYS if k.startswith("torch_")]
 
 
-@pytest.mark.parametrize("dist", sorted(facts.VERSIONS))
+@pytest.mark.parametrize("dist", sorted(framework_facts.VERSIONS))
 def test_installed_version_is_the_one_stated(dist):
     installed = importlib.metadata.version(dist).split("+")[0]  # 2.13.0+cpu
-    assert installed == facts.VERSIONS[dist]
+    assert installed == framework_facts.VERSIONS[dist]
 
 
 def test_versions_line_names_every_library():
-    line = facts.versions_line()
-    assert all(f"{d} {v}" in line for d, v in facts.VERSIONS.items())
+    line = framework_facts.versions_line()
+    assert all(f"{d} {v}" in line for d, v in framework_facts.VERSIONS.items())
 
 
 # --------------------------------------------------------------------------
@@ -44,19 +44,21 @@ def test_versions_line_names_every_library():
 
 
 def test_every_checked_cell_has_a_test(cell_marks):
-    declared = {(r.key, field) for r in facts.ROWS for field in r.checked}
+    declared = {(r.key, field) for r in framework_facts.ROWS for field in r.checked}
     missing = sorted(declared - cell_marks)
     assert not missing, f"cells marked ✓ in the table but checked by no test: {missing}"
 
 
 def test_every_cell_mark_names_a_row_and_a_cell(cell_marks):
-    unknown = sorted((k, f) for k, f in cell_marks if k not in ROW_KEYS or f not in facts.CELLS)
+    unknown = sorted(
+        (k, f) for k, f in cell_marks if k not in ROW_KEYS or f not in framework_facts.CELLS
+    )
     assert not unknown, unknown
 
 
 def test_every_row_is_fully_checked():
     """The book says the tier checks the whole table: every row declares every cell."""
-    assert all(set(r.checked) == set(facts.CELLS) for r in facts.ROWS)
+    assert all(set(r.checked) == set(framework_facts.CELLS) for r in framework_facts.ROWS)
 
 
 # The object each row's call names, and its nn.Module form where PyTorch has one.
@@ -80,13 +82,13 @@ CALLS = {
 )
 def test_call_cell_names_the_library_object(key):
     """The call in the cell exists under that name, with the module-form twin agreeing."""
-    row = next(r for r in facts.ROWS if r.key == key)
+    row = next(r for r in framework_facts.ROWS if r.key == key)
     function, module_form = CALLS[key]
     name = re.fullmatch(r"`([\w.]+)`", row.call).group(1)
     assert name.split(".")[-1] == function.__name__
     if module_form is not None:  # nn.XLoss() has the functional form's default reduction
         default = inspect.signature(function).parameters["reduction"].default
-        assert module_form().reduction == default == facts.TORCH_REDUCTION_DEFAULT
+        assert module_form().reduction == default == framework_facts.TORCH_REDUCTION_DEFAULT
 
 
 @pytest.mark.parametrize(
@@ -101,7 +103,7 @@ def test_dtype_cell_none_means_float32_agrees_with_float64(key):
     rng = np.random.default_rng(8)
     z, labels = rng.normal(size=(5, 4)), rng.integers(0, 4, size=5)
     p = klce.softmax(rng.normal(size=(5, 4)))
-    row = next(r for r in facts.ROWS if r.key == key)
+    row = next(r for r in framework_facts.ROWS if r.key == key)
     assert row.dtype == "none"
 
     def value(dtype):
@@ -175,41 +177,41 @@ def _columns(line):
 
 
 def test_conventions_table_is_two_tables_of_four_columns():
-    text = facts.conventions_table()
+    text = framework_facts.conventions_table()
     headings = [line for line in text.splitlines() if line.startswith("**")]
     assert len(headings) == 2
     lines = _table_rows(text)
-    assert len(lines) == 2 * (2 + len(facts.ROWS))
+    assert len(lines) == 2 * (2 + len(framework_facts.ROWS))
     assert all(_columns(line) == 4 for line in lines if not line.startswith("|-"))
     marked = [line for line in lines if line.startswith("| `") and line.endswith("| ✓ |")]
-    assert len(marked) == 2 * len(facts.ROWS)  # every row checked in both tables
+    assert len(marked) == 2 * len(framework_facts.ROWS)  # every row checked in both tables
     for text_ in ("36.04", "15.94", "1e-07", "1e-06", "-100", "0.919", "16.12", "Σ w[y]"):
         assert text_ in text, text_
 
 
 def test_conventions_table_states_the_weight_rule_of_the_facts():
-    cell = next(r for r in facts.ROWS if r.key == "torch_cross_entropy").reduction
-    rule = facts.TORCH_CE_WEIGHTED_MEAN_DIVIDES_BY
+    cell = next(r for r in framework_facts.ROWS if r.key == "torch_cross_entropy").reduction
+    rule = framework_facts.TORCH_CE_WEIGHTED_MEAN_DIVIDES_BY
     word = {"sum_w": "Σ w[y]", "n": "N"}
     assert f"/ {word[rule['class indices']]} for class indices" in cell
     assert f"/ {word[rule['probabilities']]} for probabilities" in cell
 
 
 def test_a_row_not_fully_checked_loses_its_mark(monkeypatch):
-    rows = list(facts.ROWS)
-    rows[0] = facts.Row(**{**rows[0].__dict__, "checked": ("call", "takes", "reduction")})
-    monkeypatch.setattr(facts, "ROWS", tuple(rows))
-    lines = _table_rows(facts.conventions_table())
+    rows = list(framework_facts.ROWS)
+    rows[0] = framework_facts.Row(**{**rows[0].__dict__, "checked": ("call", "takes", "reduction")})
+    monkeypatch.setattr(framework_facts, "ROWS", tuple(rows))
+    lines = _table_rows(framework_facts.conventions_table())
     first = [line for line in lines if line.startswith(f"| {rows[0].call}")]
     assert first[0].endswith("| ✓ |") and first[1].endswith("|  |")
 
 
 def test_ppo_table_has_four_columns_and_every_implementation():
-    text = facts.ppo_approx_kl_table()
+    text = framework_facts.ppo_approx_kl_table()
     lines = _table_rows(text)
     assert all(_columns(line) == 4 for line in lines if not line.startswith("|-"))
-    assert len(lines) == 2 + len(facts.PPO_APPROX_KL)
-    for row in facts.PPO_APPROX_KL:
+    assert len(lines) == 2 + len(framework_facts.PPO_APPROX_KL)
+    for row in framework_facts.PPO_APPROX_KL:
         assert row.implementation in text and row.source in text
 
 
@@ -218,11 +220,11 @@ def test_ppo_rows_as_read_from_their_source():
 
     Only Stable-Baselines3 is installed; test_fw_sb3.py checks its row by training.
     """
-    rows = {r.implementation: r for r in facts.PPO_APPROX_KL}
+    rows = {r.implementation: r for r in framework_facts.PPO_APPROX_KL}
     assert list(rows) == ["Stable-Baselines3", "CleanRL", "Spinning Up", "OpenAI Baselines ppo2"]
     assert (rows["Stable-Baselines3"].estimator, rows["Stable-Baselines3"].stop_factor) == (
         "k3",
-        facts.SB3_PPO_KL_STOP_FACTOR,
+        framework_facts.SB3_PPO_KL_STOP_FACTOR,
     )
     assert rows["CleanRL"].stop_factor == 1.0 and "after each epoch" in rows["CleanRL"].stop_when
     assert rows["Spinning Up"][1:3] == ("k1", 1.5)
@@ -236,7 +238,7 @@ def test_ppo_rows_as_read_from_their_source():
 def test_kl_estimators_are_k1_k2_k3():
     """The footnote's TeX evaluated at r = 1.3: -log r, (log r)^2 / 2 and r - 1 - log r."""
     r = 1.3
-    tex = facts.KL_ESTIMATORS
+    tex = framework_facts.KL_ESTIMATORS
     as_python = {
         k: eval(  # our own constant strings
             v.replace(r"\tfrac12 ", "0.5 * ").replace(r"\log r", "math.log(r)").replace("^", "**"),

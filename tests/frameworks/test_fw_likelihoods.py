@@ -15,13 +15,13 @@ import torch.nn.functional as F
 from scipy import stats
 from torch.distributions import StudentT
 
-from klce import framework_facts as facts
+from klce import framework_facts
 
 RNG = np.random.default_rng(55)
 N = 12
 MU = RNG.normal(size=N)  # the model's predicted location, one per example
 Y = MU + RNG.normal(size=N)  # observations
-ROWS = {r.key: r for r in facts.LIKELIHOOD_LOSSES}
+ROWS = {r.key: r for r in framework_facts.LIKELIHOOD_LOSSES}
 CHECKED = []
 
 
@@ -64,7 +64,7 @@ def test_categorical_cross_entropy_is_the_nll():
 def test_gaussian_fixed_sigma_mse(sigma):
     nll = -stats.norm.logpdf(Y, MU, sigma).mean()
     mse = F.mse_loss(tt(MU), tt(Y)).item()
-    relation = mse / (2 * sigma**2) + math.log(sigma) + facts.HALF_LOG_2PI
+    relation = mse / (2 * sigma**2) + math.log(sigma) + framework_facts.HALF_LOG_2PI
     assert math.isclose(relation, nll, rel_tol=1e-12)
 
 
@@ -73,7 +73,7 @@ def test_gaussian_learned_variance_is_the_nll_without_half_log_2pi():
     var = np.exp(RNG.normal(size=N))
     nll = -stats.norm.logpdf(Y, MU, np.sqrt(var)).mean()
     loss = F.gaussian_nll_loss(tt(MU), tt(Y), tt(var)).item()  # full=False
-    assert math.isclose(loss, nll - facts.HALF_LOG_2PI, rel_tol=1e-12)
+    assert math.isclose(loss, nll - framework_facts.HALF_LOG_2PI, rel_tol=1e-12)
     full = F.gaussian_nll_loss(tt(MU), tt(Y), tt(var), full=True).item()
     assert math.isclose(full, nll, rel_tol=1e-12)
 
@@ -81,11 +81,11 @@ def test_gaussian_learned_variance_is_the_nll_without_half_log_2pi():
 @checks("gaussian_learned")
 def test_gaussian_learned_variance_clamp_at_eps_keeps_the_gradient():
     """Below eps the value is the NLL at var = eps, and the gradient still reaches var."""
-    eps = facts.TORCH_GAUSSIAN_NLL_EPS
+    eps = framework_facts.TORCH_GAUSSIAN_NLL_EPS
     mu, y = tt([0.0]), tt([0.5])
     var = tt([1e-8]).requires_grad_(True)  # below eps
     loss = F.gaussian_nll_loss(mu, y, var)
-    nll_at_eps = -stats.norm.logpdf(0.5, 0.0, math.sqrt(eps)) - facts.HALF_LOG_2PI
+    nll_at_eps = -stats.norm.logpdf(0.5, 0.0, math.sqrt(eps)) - framework_facts.HALF_LOG_2PI
     assert math.isclose(loss.item(), nll_at_eps, rel_tol=1e-12)
     loss.backward()
     # d/dvar of (log var + (y - mu)^2 / var) / 2, evaluated at the clamped var = eps
@@ -125,7 +125,7 @@ def test_student_t_log_prob_is_scipys(nu):
 
 def test_every_row_has_a_check_and_the_table_renders_it():
     assert set(CHECKED) == set(ROWS)
-    table = facts.likelihood_loss_table()
+    table = framework_facts.likelihood_loss_table()
     lines = [line for line in table.splitlines() if line.startswith("|")]
     assert len(lines) == 2 + len(ROWS)
     assert all(line.count(" | ") == 2 for line in lines if not line.startswith("|-"))

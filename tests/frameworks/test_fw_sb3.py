@@ -24,12 +24,12 @@ import stable_baselines3.ppo.ppo as sb3_ppo
 import torch
 from stable_baselines3 import PPO
 
-from klce import framework_facts as facts
+from klce import framework_facts
 
 TARGET_KL = 0.01
 N_STEPS, BATCH_SIZE, N_EPOCHS = 256, 32, 10
 PER_EPOCH = N_STEPS // BATCH_SIZE  # minibatches in one epoch
-SB3 = next(r for r in facts.PPO_APPROX_KL if r.implementation == "Stable-Baselines3")
+SB3 = next(r for r in framework_facts.PPO_APPROX_KL if r.implementation == "Stable-Baselines3")
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def ppo_run() -> dict:
 
 def test_the_books_row_is_k3_with_the_factor():
     assert SB3.estimator == "k3"
-    assert SB3.stop_factor == facts.SB3_PPO_KL_STOP_FACTOR == 1.5
+    assert SB3.stop_factor == framework_facts.SB3_PPO_KL_STOP_FACTOR == 1.5
 
 
 def test_the_cited_lines_are_the_installed_source():

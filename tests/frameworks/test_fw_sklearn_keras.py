@@ -12,7 +12,7 @@ import pytest
 from sklearn.metrics import log_loss
 
 import klce
-from klce import framework_facts as facts
+from klce import framework_facts
 
 RNG = np.random.default_rng(6)
 LOGITS = 2.0 * RNG.normal(size=(5, 3))
@@ -29,7 +29,7 @@ def proba_keyword():
 
 @pytest.mark.cell("sklearn_log_loss", "takes")
 def test_log_loss_keyword_for_the_probabilities():
-    assert proba_keyword() == facts.SKLEARN_PROBA_KEYWORD
+    assert proba_keyword() == framework_facts.SKLEARN_PROBA_KEYWORD
     kw = {proba_keyword(): PROBA}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -50,19 +50,19 @@ def test_log_loss_is_mean_cross_entropy_and_sum_without_normalize():
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_log_loss_clips_at_the_dtype_epsilon(dtype):
     eps = float(np.finfo(dtype).eps)
-    assert eps == facts.SKLEARN_EPS[dtype]
+    assert eps == framework_facts.SKLEARN_EPS[dtype]
     impossible = np.array([[1e-30, 1.0], [0.0, 1.0]], dtype=dtype)
     per_sample = log_loss([0, 0], impossible, labels=[0, 1], normalize=False) / 2
-    assert math.isclose(per_sample, facts.SKLEARN_CAP[dtype], rel_tol=1e-6)
-    assert math.isclose(facts.SKLEARN_CAP[dtype], -math.log(eps), rel_tol=1e-15)
+    assert math.isclose(per_sample, framework_facts.SKLEARN_CAP[dtype], rel_tol=1e-6)
+    assert math.isclose(framework_facts.SKLEARN_CAP[dtype], -math.log(eps), rel_tol=1e-15)
 
 
 @pytest.mark.cell("sklearn_log_loss", "dtype")
 def test_log_loss_cap_values_the_book_states():
-    assert f"{facts.SKLEARN_CAP['float64']:.2f}" == "36.04"
-    assert f"{facts.SKLEARN_CAP['float32']:.2f}" == "15.94"
+    assert f"{framework_facts.SKLEARN_CAP['float64']:.2f}" == "36.04"
+    assert f"{framework_facts.SKLEARN_CAP['float32']:.2f}" == "15.94"
     exact = klce.cross_entropy([1.0, 0.0], [1e-300, 1.0])
-    assert exact > 690 > facts.SKLEARN_CAP["float64"]  # the cap understates it
+    assert exact > 690 > framework_facts.SKLEARN_CAP["float64"]  # the cap understates it
 
 
 @pytest.mark.cell("sklearn_log_loss", "clip")
@@ -74,12 +74,12 @@ def test_log_loss_warns_on_rows_that_do_not_sum_to_one():
 
 @pytest.mark.cell("keras_categorical", "dtype")
 def test_keras_runs_on_the_jax_backend_with_epsilon_1e_7():
-    assert keras.backend.backend() == facts.KERAS_BACKEND
-    assert keras.config.epsilon() == facts.KERAS_EPSILON
-    assert keras.backend.epsilon() == facts.KERAS_EPSILON  # the chapter's spelling
-    assert keras.config.floatx() == facts.KERAS_FLOATX
+    assert keras.backend.backend() == framework_facts.KERAS_BACKEND
+    assert keras.config.epsilon() == framework_facts.KERAS_EPSILON
+    assert keras.backend.epsilon() == framework_facts.KERAS_EPSILON  # the chapter's spelling
+    assert keras.config.floatx() == framework_facts.KERAS_FLOATX
     loss = keras.losses.CategoricalCrossentropy()(ONE_HOT, PROBA)
-    assert str(loss.dtype) == facts.KERAS_FLOATX  # float64 inputs, float32 loss
+    assert str(loss.dtype) == framework_facts.KERAS_FLOATX  # float64 inputs, float32 loss
 
 
 @pytest.mark.cell("keras_categorical", "reduction")
@@ -94,7 +94,7 @@ def test_keras_runs_on_the_jax_backend_with_epsilon_1e_7():
     ],
 )
 def test_keras_default_reduction(loss):
-    assert loss().reduction == facts.KERAS_REDUCTION_DEFAULT
+    assert loss().reduction == framework_facts.KERAS_REDUCTION_DEFAULT
 
 
 @pytest.mark.cell("keras_categorical", "takes")
@@ -131,7 +131,7 @@ def test_keras_categorical_rescales_rows_then_clips():
     cce = keras.losses.CategoricalCrossentropy()
     assert math.isclose(float(cce(ONE_HOT, 5 * PROBA)), float(cce(ONE_HOT, PROBA)), rel_tol=1e-6)
     capped = float(cce(np.array([[1.0, 0.0]]), np.array([[1e-30, 1.0]])))
-    assert math.isclose(capped, facts.KERAS_CAP, rel_tol=1e-6)
+    assert math.isclose(capped, framework_facts.KERAS_CAP, rel_tol=1e-6)
 
 
 @pytest.mark.cell("keras_binary", "clip")
@@ -140,8 +140,8 @@ def test_keras_binary_caps_per_label_in_float32():
     bce = keras.losses.BinaryCrossentropy()
     label1 = float(bce(np.array([[1.0]]), np.array([[0.0]])))
     label0 = float(bce(np.array([[0.0]]), np.array([[1.0]])))
-    assert math.isclose(label1, facts.KERAS_CAP, rel_tol=1e-6)
-    assert math.isclose(label0, facts.KERAS_BINARY_CAP_LABEL0_FLOAT32, rel_tol=1e-6)
+    assert math.isclose(label1, framework_facts.KERAS_CAP, rel_tol=1e-6)
+    assert math.isclose(label0, framework_facts.KERAS_BINARY_CAP_LABEL0_FLOAT32, rel_tol=1e-6)
 
 
 @pytest.mark.cell("keras_binary", "takes")
@@ -157,7 +157,7 @@ def test_keras_binary_on_probabilities_matches_klce_and_averages_outputs():
 @pytest.mark.cell("keras_kl", "reduction")
 @pytest.mark.cell("keras_kl", "clip")
 def test_keras_kl_divergence_clips_both_arguments():
-    eps = facts.KERAS_EPSILON
+    eps = framework_facts.KERAS_EPSILON
     got = float(keras.losses.KLDivergence()(ONE_HOT, PROBA))
     t, q = np.clip(ONE_HOT, eps, 1), np.clip(PROBA, eps, 1)
     emulated = np.mean(np.sum(t * np.log(t / q), axis=-1))
@@ -169,9 +169,9 @@ def test_keras_kl_divergence_clips_both_arguments():
 @pytest.mark.cell("keras_kl", "dtype")
 def test_keras_kl_divergence_is_float32_and_finite_where_q_is_zero():
     loss = keras.losses.KLDivergence()(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]))
-    assert str(loss.dtype) == facts.KERAS_FLOATX
+    assert str(loss.dtype) == framework_facts.KERAS_FLOATX
     assert np.isfinite(float(loss))  # the exact KL is infinite here
-    clipped = 0.5 * math.log(0.5) + 0.5 * math.log(0.5 / facts.KERAS_EPSILON)
+    clipped = 0.5 * math.log(0.5) + 0.5 * math.log(0.5 / framework_facts.KERAS_EPSILON)
     assert math.isclose(float(loss), clipped, rel_tol=1e-5)
 
 
@@ -181,7 +181,7 @@ def test_keras_on_jax_clips_even_a_softmax_output():
     probs = keras.activations.softmax(z)
     clipped = float(keras.losses.CategoricalCrossentropy()(np.array([[1.0, 0.0, 0.0]]), probs))
     exact = klce.cross_entropy_from_logits(0, z[0])
-    assert math.isclose(clipped, facts.KERAS_CAP, rel_tol=1e-6) and exact > 49
+    assert math.isclose(clipped, framework_facts.KERAS_CAP, rel_tol=1e-6) and exact > 49
 
 
 def _function(tree, name):
@@ -222,27 +222,31 @@ def test_log_loss_eps_history_is_ordered_and_the_installed_version_is_past_it():
     that the constants are consistent and that the pinned version is past the removal.
     """
     auto, deprecated, removed = (
-        _version(facts.SKLEARN_EPS_AUTO_SINCE),
-        _version(facts.SKLEARN_EPS_DEPRECATED_IN),
-        _version(facts.SKLEARN_EPS_REMOVED_IN),
+        _version(framework_facts.SKLEARN_EPS_AUTO_SINCE),
+        _version(framework_facts.SKLEARN_EPS_DEPRECATED_IN),
+        _version(framework_facts.SKLEARN_EPS_REMOVED_IN),
     )
-    assert (1, 1) < auto < deprecated < removed <= _version(facts.VERSIONS["scikit-learn"])
-    assert facts.SKLEARN_EPS_BEFORE_1_2 == 1e-15
-    assert facts.SKLEARN_EPS_BEFORE_1_2 > facts.SKLEARN_EPS["float64"]  # the old clip was cruder
+    assert (
+        (1, 1) < auto < deprecated < removed <= _version(framework_facts.VERSIONS["scikit-learn"])
+    )
+    assert framework_facts.SKLEARN_EPS_BEFORE_1_2 == 1e-15
+    assert (
+        framework_facts.SKLEARN_EPS_BEFORE_1_2 > framework_facts.SKLEARN_EPS["float64"]
+    )  # the old clip was cruder
 
 
 @pytest.mark.cell("sklearn_log_loss", "clip")
 def test_log_loss_no_longer_accepts_eps():
     assert "eps" not in inspect.signature(log_loss).parameters
     with pytest.raises(TypeError, match="eps"):
-        log_loss([0, 1], [[0.5, 0.5], [0.5, 0.5]], eps=facts.SKLEARN_EPS_BEFORE_1_2)
+        log_loss([0, 1], [[0.5, 0.5], [0.5, 0.5]], eps=framework_facts.SKLEARN_EPS_BEFORE_1_2)
 
 
 @pytest.mark.cell("sklearn_log_loss", "clip")
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_log_loss_clips_at_the_dtype_epsilon_not_at_1e_15(dtype):
     """A probability below the dtype's epsilon is raised to it, on both sides of the clip."""
-    eps = facts.SKLEARN_EPS[dtype]
+    eps = framework_facts.SKLEARN_EPS[dtype]
     tiny = np.array([[1e-20, 1.0], [1.0, 1e-20]], dtype=dtype)  # labels 0, 1: both "impossible"
     per_sample = log_loss([0, 1], tiny)
     assert math.isclose(per_sample, -math.log(eps), rel_tol=1e-6)
@@ -250,7 +254,7 @@ def test_log_loss_clips_at_the_dtype_epsilon_not_at_1e_15(dtype):
     sure = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=dtype)
     assert math.isclose(log_loss([0, 1], sure), -math.log1p(-eps), rel_tol=1e-6)
     # the fixed eps of scikit-learn up to 1.1 would have capped at -log(1e-15) = 34.54
-    old_cap = -math.log(facts.SKLEARN_EPS_BEFORE_1_2)
+    old_cap = -math.log(framework_facts.SKLEARN_EPS_BEFORE_1_2)
     assert not math.isclose(per_sample, old_cap, rel_tol=1e-3)
 
 
@@ -288,19 +292,19 @@ def test_keras_kl_divergence_on_sigmoid_outputs_has_the_books_gradient():
     import jax
     import jax.numpy as jnp
 
-    y = jnp.array([facts.KERAS_KL_SIGMOID_LABELS])  # one sample of four outputs
-    a = jnp.array(facts.KERAS_KL_SIGMOID_LOGITS)
+    y = jnp.array([framework_facts.KERAS_KL_SIGMOID_LABELS])  # one sample of four outputs
+    a = jnp.array(framework_facts.KERAS_KL_SIGMOID_LOGITS)
     loss = keras.losses.KLDivergence()
 
     def value(logits):
         return loss(y, jax.nn.sigmoid(logits)[None, :])
 
     got = np.asarray(jax.grad(value)(a), dtype=float)
-    want = np.array(facts.keras_kl_sigmoid_gradient())
+    want = np.array(framework_facts.keras_kl_sigmoid_gradient())
     np.testing.assert_allclose(got, want, rtol=1e-6)  # float32 accuracy
     # the "no" labels (y = 0) get about eps (1 - sigmoid(a)) ~ 1e-8 of a push
-    no = np.array(facts.KERAS_KL_SIGMOID_LABELS) == 0
-    assert np.all(np.abs(got[no]) < facts.KERAS_EPSILON)
+    no = np.array(framework_facts.KERAS_KL_SIGMOID_LABELS) == 0
+    assert np.all(np.abs(got[no]) < framework_facts.KERAS_EPSILON)
     assert np.all(np.abs(got[~no]) > 0.1)
     # the reduction: one sample, summed over its outputs; a batch of two copies averages
     batch = float(loss(jnp.concatenate([y, y]), jnp.tile(jax.nn.sigmoid(a), (2, 1))))

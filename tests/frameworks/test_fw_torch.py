@@ -12,7 +12,7 @@ from torch import nn
 from torch.distributions import Categorical, Normal, kl_divergence
 
 import klce
-from klce import framework_facts as facts
+from klce import framework_facts
 
 RNG = np.random.default_rng(11)
 N, K = 6, 5
@@ -56,7 +56,7 @@ def test_default_reductions_are_mean():
         F.mse_loss,
     ):
         default = inspect.signature(fn).parameters["reduction"].default
-        assert default == facts.TORCH_REDUCTION_DEFAULT, fn.__name__
+        assert default == framework_facts.TORCH_REDUCTION_DEFAULT, fn.__name__
 
 
 def test_mse_loss_mean_is_over_every_element():
@@ -87,8 +87,8 @@ W = np.array([0.5, 3.0, 1.0, 0.2, 2.0])  # class weights
 
 
 def weighted_mean_divisor(form, n, w_y):
-    """The divisor that facts.TORCH_CE_WEIGHTED_MEAN_DIVIDES_BY states for a target form."""
-    return {"sum_w": np.sum(w_y), "n": n}[facts.TORCH_CE_WEIGHTED_MEAN_DIVIDES_BY[form]]
+    """The divisor framework_facts.TORCH_CE_WEIGHTED_MEAN_DIVIDES_BY states for a target form."""
+    return {"sum_w": np.sum(w_y), "n": n}[framework_facts.TORCH_CE_WEIGHTED_MEAN_DIVIDES_BY[form]]
 
 
 @pytest.mark.cell("torch_cross_entropy", "reduction")
@@ -136,11 +136,11 @@ def test_cross_entropy_weight_cancels_in_a_batch_of_one():
 @pytest.mark.cell("torch_cross_entropy", "clip")
 def test_ignore_index_drops_examples_from_the_mean():
     default = inspect.signature(F.cross_entropy).parameters["ignore_index"]
-    assert default.default == facts.TORCH_IGNORE_INDEX
+    assert default.default == framework_facts.TORCH_IGNORE_INDEX
     labels = LABELS.copy()
-    labels[[1, 4]] = facts.TORCH_IGNORE_INDEX
+    labels[[1, 4]] = framework_facts.TORCH_IGNORE_INDEX
     got = F.cross_entropy(tt(LOGITS), tt(labels)).item()
-    keep = labels != facts.TORCH_IGNORE_INDEX
+    keep = labels != framework_facts.TORCH_IGNORE_INDEX
     assert math.isclose(got, CE[keep].mean(), rel_tol=1e-12)  # mean over kept
     custom = F.cross_entropy(tt(LOGITS), tt(LABELS), ignore_index=int(LABELS[0]))
     kept = LABELS != LABELS[0]
@@ -172,7 +172,7 @@ def test_kl_div_batchmean_and_sum_are_the_kl():
 @pytest.mark.cell("torch_kl_div", "reduction")
 def test_kl_div_mean_divides_by_n_times_k_and_warns():
     log_q = F.log_softmax(tt(LOGITS), dim=1)
-    assert facts.TORCH_KL_DIV_MEAN_WARNS
+    assert framework_facts.TORCH_KL_DIV_MEAN_WARNS
     with pytest.warns(UserWarning, match="batchmean"):
         mean = F.kl_div(log_q, tt(SOFT)).item()  # the default reduction
     assert math.isclose(mean, KL.mean() / K, rel_tol=1e-10)
@@ -248,32 +248,34 @@ def test_kl_div_in_math_order_is_the_reverse_kl():
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_bce_clamps_the_log_at_minus_100(dtype):
     one, zero = torch.tensor([1.0], dtype=dtype), torch.tensor([0.0], dtype=dtype)
-    assert F.binary_cross_entropy(one, zero).item() == facts.TORCH_BCE_MAX_LOSS
-    assert F.binary_cross_entropy(zero, one).item() == facts.TORCH_BCE_MAX_LOSS
-    assert facts.TORCH_BCE_MAX_LOSS == -facts.TORCH_BCE_LOG_CLAMP
-    assert nn.BCELoss()(one, zero).item() == facts.TORCH_BCE_MAX_LOSS
+    assert F.binary_cross_entropy(one, zero).item() == framework_facts.TORCH_BCE_MAX_LOSS
+    assert F.binary_cross_entropy(zero, one).item() == framework_facts.TORCH_BCE_MAX_LOSS
+    assert framework_facts.TORCH_BCE_MAX_LOSS == -framework_facts.TORCH_BCE_LOG_CLAMP
+    assert nn.BCELoss()(one, zero).item() == framework_facts.TORCH_BCE_MAX_LOSS
 
 
 @pytest.mark.cell("torch_bce", "dtype")
 def test_float32_sigmoid_is_one_exactly_above_24_log_2():
-    z = facts.TORCH_FLOAT32_SIGMOID_ONE_ABOVE
+    z = framework_facts.TORCH_FLOAT32_SIGMOID_ONE_ABOVE
     below = torch.tensor([z - 0.02], dtype=torch.float32)
     above = torch.tensor([z + 0.02], dtype=torch.float32)
     assert torch.sigmoid(below).item() < 1.0 == torch.sigmoid(above).item()
-    assert math.floor(z) + 1 == facts.TORCH_FLOAT32_SIGMOID_ONE_FROM  # the first integer past
+    assert (
+        math.floor(z) + 1 == framework_facts.TORCH_FLOAT32_SIGMOID_ONE_FROM
+    )  # the first integer past
     # BCE from probabilities then reports the clamp, not the logit
     assert F.binary_cross_entropy(torch.sigmoid(above), torch.zeros(1)).item() == 100.0
 
 
 @pytest.mark.cell("torch_bce", "dtype")
 def test_float32_sigmoid_rounds_to_one_so_bce_reports_the_clamp():
-    z0 = facts.TORCH_FLOAT32_SIGMOID_ONE_FROM
+    z0 = framework_facts.TORCH_FLOAT32_SIGMOID_ONE_FROM
     z = torch.tensor([z0 - 1.0, float(z0)], dtype=torch.float32)
     assert torch.sigmoid(z).tolist() == [pytest.approx(1 - 1.2e-7, abs=1e-8), 1.0]
     y0 = torch.zeros(1)
     from_prob = F.binary_cross_entropy(torch.sigmoid(z[1:]), y0).item()
     from_logit = F.binary_cross_entropy_with_logits(z[1:], y0).item()
-    assert from_prob == facts.TORCH_BCE_MAX_LOSS
+    assert from_prob == framework_facts.TORCH_BCE_MAX_LOSS
     assert math.isclose(from_logit, z0, rel_tol=1e-6)
     # float64 keeps sigmoid(17) < 1: both routes agree with klce there.
     z64 = torch.tensor([float(z0)], dtype=torch.float64)
@@ -345,14 +347,14 @@ def test_gaussian_nll_full_false_leaves_out_half_log_2pi():
     assert default is False
     short = nn.GaussianNLLLoss()(tt(MEAN_G), tt(Y_G), tt(STD_G**2)).item()
     full = nn.GaussianNLLLoss(full=True)(tt(MEAN_G), tt(Y_G), tt(STD_G**2)).item()
-    assert math.isclose(full - short, facts.HALF_LOG_2PI, rel_tol=1e-12)
-    assert math.isclose(facts.HALF_LOG_2PI, 0.5 * math.log(2 * math.pi), rel_tol=1e-15)
+    assert math.isclose(full - short, framework_facts.HALF_LOG_2PI, rel_tol=1e-12)
+    assert math.isclose(framework_facts.HALF_LOG_2PI, 0.5 * math.log(2 * math.pi), rel_tol=1e-15)
 
 
 @pytest.mark.cell("torch_gaussian_nll", "clip")
 def test_gaussian_nll_eps_clamps_the_variance():
     eps = inspect.signature(nn.GaussianNLLLoss).parameters["eps"].default
-    assert eps == facts.TORCH_GAUSSIAN_NLL_EPS
+    assert eps == framework_facts.TORCH_GAUSSIAN_NLL_EPS
     mean, y = tt([0.0]), tt([1e-3])
     at_eps = F.gaussian_nll_loss(mean, y, tt([eps])).item()
     for var in (0.0, 1e-9, 1e-7):  # all below eps: clamped up to eps
@@ -366,7 +368,7 @@ def test_gaussian_nll_eps_clamps_the_variance():
 @pytest.mark.parametrize("var", [0.0, 1e-9, 5e-7])
 def test_gaussian_nll_clamp_does_not_stop_the_gradient(var):
     """The clamp runs under no_grad: a variance below eps still gets the gradient at eps."""
-    eps = facts.TORCH_GAUSSIAN_NLL_EPS
+    eps = framework_facts.TORCH_GAUSSIAN_NLL_EPS
     mean, y = tt([0.0]), tt([0.5])
     v = tt([var]).requires_grad_(True)
     F.gaussian_nll_loss(mean, y, v).backward()
