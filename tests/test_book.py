@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from klce.book import fmt, glue
+from klce.book import (
+    CODE_LINES_PER_MINUTE,
+    EXERCISE_MINUTES,
+    WORDS_PER_MINUTE,
+    fmt,
+    glue,
+    power_of_ten,
+    reading_time,
+)
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False, width=64), st.integers(0, 6))
@@ -108,3 +116,80 @@ def test_usage_resolves_aliases_imports_and_module_aliases(tmp_path, monkeypatch
     assert used["kl_div"] == ["sec-b"]
     assert used["kl_divergence"] == ["sec-b"]
     assert "entropy" not in used and "upper" not in used
+
+
+# ----------------------------------------------------------------------------------------------
+# Powers of ten in the prose
+
+
+@given(st.floats(min_value=1e-300, max_value=1e300), st.integers(0, 4))
+def test_power_of_ten_reads_back_within_its_digits(x, digits):
+    text = power_of_ten(x, digits)
+    mantissa, _, power = text.rpartition(" × ")
+    exponent = int(power.removeprefix("10").translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")))
+    value = Decimal(mantissa or "1") * Decimal(10) ** exponent
+    assert abs(value - Decimal(x)) <= Decimal("0.5") * Decimal(10) ** (exponent - digits)
+    assert mantissa != "1"  # "1 × 10ⁿ" is written "10ⁿ"
+
+
+@pytest.mark.parametrize(
+    ("value", "digits"), [(0.0, 0), (float("nan"), 0), (float("inf"), 0), (1.0, -1)]
+)
+def test_power_of_ten_refuses_what_it_cannot_write(value, digits):
+    with pytest.raises(ValueError, match=r"value|digits"):
+        power_of_ten(value, digits)
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading times counted from a notebook
+
+
+def _notebook(tmp_path, cells) -> Path:
+    import json
+
+    def cell(kind, source, tags=()):
+        extra = {"outputs": [], "execution_count": None} if kind == "code" else {}
+        return {"cell_type": kind, "metadata": {"tags": list(tags)}, "source": source, **extra}
+
+    (tmp_path / "listing.py").write_text("a = 1\n\nb = 2\nc = 3\n")
+    path = tmp_path / "01_x.ipynb"
+    path.write_text(json.dumps({"cells": [cell(*c) for c in cells]}))
+    return path
+
+
+def test_reading_time_counts_what_the_reader_reads(tmp_path):
+    path = _notebook(
+        tmp_path,
+        [
+            ("markdown", "# Title\n\nOne two three $x^2 + y$ four {glue:text}`n` five."),
+            ("code", "x = 1\n\ny = 2"),
+            ("code", "hidden = 1", ["hide-input"]),
+            ("code", "removed = 1", ["remove-cell"]),
+            (
+                "markdown",
+                "```{literalinclude} listing.py\n```\n\n````{dropdown} More\n"
+                "```{literalinclude} listing.py\n```\n````",
+            ),
+            ("markdown", "## Going further\n\nSix seven eight."),
+            ("code", "z = 3"),
+            (
+                "markdown",
+                "## Exercises\n\n```{exercise} A proof (hard)\n:label: ex-a\n"
+                "Prove it.\n```\n\n```{exercise} A sum (easy)\nAdd.\n```",
+            ),
+            ("markdown", "## Summary\n\nNine ten."),
+        ],
+    )
+    times = reading_time(path)
+    # Title, One, two, three, a formula, four, a glued value, five; the heading words count too
+    assert times.core_words == 8
+    assert times.core_code_lines == 2 + 3  # the visible cell, the listing outside the dropdown
+    assert (times.optional_words, times.optional_code_lines) == (5, 1)
+    assert times.exercises == {"easy": 1, "medium": 0, "hard": 1}
+    assert times.core_minutes == 8 / WORDS_PER_MINUTE + 5 / CODE_LINES_PER_MINUTE
+    assert times.exercise_minutes == EXERCISE_MINUTES["easy"] + EXERCISE_MINUTES["hard"]
+
+
+def test_reading_time_refuses_what_is_not_a_notebook(tmp_path):
+    with pytest.raises(ValueError, match=r"path must be an existing \.ipynb file"):
+        reading_time(tmp_path / "missing.ipynb")
