@@ -85,9 +85,11 @@ def estimate_cross_entropy(
 
     Notes
     -----
-    .. math:: \hat H = -\frac{1}{n} \sum_{i=1}^n \log q(x_i), \qquad
-              \mathrm{se} = \frac{s}{\sqrt{n}}, \qquad
-              \hat H \pm t_{n-1, (1 + c)/2}\, \mathrm{se},
+    .. math:: \hat H = -\frac{1}{n} \sum_{i=1}^n \log q(x_i),
+
+    .. math:: \mathrm{se} = \frac{s}{\sqrt{n}},
+
+    .. math:: \hat H \pm t_{n-1, (1 + c)/2}\, \mathrm{se},
 
     where ``s`` is the sample standard deviation (``ddof=1``) and ``t`` the
     Student-t quantile. By the law of large numbers the estimate converges to
@@ -204,7 +206,8 @@ def estimate_cross_entropy_from_counts(
     >>> import numpy as np
     >>> from klce import estimate_cross_entropy_from_counts
     >>> losses = -np.log([0.5, 0.25, 0.125, 0.125])
-    >>> res = estimate_cross_entropy_from_counts([[2, 1, 1, 0], [4, 0, 0, 0]], losses, base=2)
+    >>> counts = [[2, 1, 1, 0], [4, 0, 0, 0]]
+    >>> res = estimate_cross_entropy_from_counts(counts, losses, base=2)
     >>> res.estimate, res.n
     (array([1.75, 1.  ]), array([4, 4]))
     >>> round(float(res.ci_low[0]), 4), round(float(res.ci_high[0]), 4)

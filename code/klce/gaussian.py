@@ -66,8 +66,13 @@ def gaussian_nll(y: ArrayLike, mean: ArrayLike, std: ArrayLike) -> np.ndarray | 
 
     Notes
     -----
-    .. math:: -\log \mathcal N(y; \mu, \sigma^2)
-              = \tfrac12 \log(2 \pi \sigma^2) + \frac{(y - \mu)^2}{2 \sigma^2}.
+    .. math::
+
+       \begin{aligned}
+       -\log \mathcal N(y; \mu, \sigma^2)
+         &= \tfrac12 \log(2 \pi \sigma^2) \\
+         &\quad + \frac{(y - \mu)^2}{2 \sigma^2}.
+       \end{aligned}
 
     For fixed ``sigma`` this is ``MSE / (2 sigma^2)`` plus a constant, which
     is why least squares is maximum likelihood under Gaussian noise.
@@ -123,9 +128,18 @@ def gaussian_kl(
 
     Notes
     -----
-    .. math:: D_{KL} = \log\frac{\sigma_q}{\sigma_p}
-              + \frac{\sigma_p^2 + (\mu_p - \mu_q)^2}{2 \sigma_q^2} - \frac12
-              = \tfrac12 [s - \log(1 + s)] + \frac{(\mu_p - \mu_q)^2}{2 \sigma_q^2},
+    For :math:`P = \mathcal N(\mu_p, \sigma_p^2)` and
+    :math:`Q = \mathcal N(\mu_q, \sigma_q^2)`,
+
+    .. math::
+
+       \begin{aligned}
+       \mathrm{KL}(P \,\|\, Q)
+         &= \log\frac{\sigma_q}{\sigma_p} - \frac12 \\
+         &\quad + \frac{\sigma_p^2 + (\mu_p - \mu_q)^2}{2 \sigma_q^2} \\
+         &= \tfrac12 [s - \log(1 + s)] \\
+         &\quad + \frac{(\mu_p - \mu_q)^2}{2 \sigma_q^2},
+       \end{aligned}
 
     with :math:`s = (\sigma_p / \sigma_q)^2 - 1`. The textbook form cancels
     catastrophically when ``std_p ~ std_q``; here ``s`` is computed as

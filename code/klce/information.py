@@ -149,7 +149,12 @@ def cross_entropy(
 
     Notes
     -----
-    .. math:: H(P, Q) = -\sum_i p_i \log q_i = H(P) + D_{KL}(P \| Q),
+    .. math::
+
+       \begin{aligned}
+       H(P, Q) &= -\sum_i p_i \log q_i \\
+               &= H(P) + \mathrm{KL}(P \,\|\, Q),
+       \end{aligned}
 
     with ``0 log q = 0`` for every ``q`` (including ``q = 0``), so terms with
     ``p_i = 0`` never produce NaN.
@@ -227,7 +232,12 @@ def kl_divergence(
 
     Notes
     -----
-    .. math:: D_{KL}(P \| Q) = \sum_i p_i \log \frac{p_i}{q_i} = H(P, Q) - H(P).
+    .. math::
+
+       \begin{aligned}
+       \mathrm{KL}(P \,\|\, Q) &= \sum_i p_i \log \frac{p_i}{q_i} \\
+                               &= H(P, Q) - H(P).
+       \end{aligned}
 
     The divergence is *not* computed as ``cross_entropy - entropy``: when
     ``Q`` is close to ``P`` the two are nearly equal and the difference loses
@@ -239,15 +249,24 @@ def kl_divergence(
 
     .. math::
 
-       t_i = p_i \log \frac{p_i}{q_i} - p_i + q_i = p_i\, g(r_i) \ge 0,
+       \begin{aligned}
+       t_i &= p_i \log \frac{p_i}{q_i} - p_i + q_i \\
+           &= p_i\, g(r_i) \ge 0,
+       \end{aligned}
 
-       r_i = \frac{q_i - p_i}{p_i}, \qquad g(r) = r - \log(1 + r),
+    .. math:: r_i = \frac{q_i - p_i}{p_i},
 
+    .. math:: g(r) = r - \log(1 + r),
 
     which add up to the KL divergence for normalised inputs. With
     ``D = sum_i t_i``, ``S_p = sum p``, ``S_q = sum q`` and ``s = S_q/S_p - 1``,
 
-    .. math:: D_{KL}(p / S_p \| q / S_q) = D / S_p - [s - \log(1 + s)],
+    .. math::
+
+       \begin{aligned}
+       &\mathrm{KL}(p / S_p \,\|\, q / S_q) \\
+       &\quad = D / S_p - [s - \log(1 + s)],
+       \end{aligned}
 
     and the function returns ``D / S_p``: the normalisation error only enters
     at second order (``s^2 / 2``). Where ``q_i`` is close to ``p_i`` the

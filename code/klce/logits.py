@@ -85,11 +85,16 @@ def log_softmax(logits: ArrayLike, *, axis: int = -1) -> np.ndarray:
 
     Notes
     -----
-    .. math:: \log \mathrm{softmax}(x)_k = (x_k - m) - \log \sum_j e^{x_j - m},
-              \qquad m = \max_j x_j .
+    .. math::
 
-    The shift by the maximum makes every exponent ``<= 0``, so nothing
-    overflows and the largest term of the sum is exactly 1.
+       \begin{aligned}
+       \log \mathrm{softmax}(x)_k &= (x_k - m) \\
+                                  &\quad - \log \sum_j e^{x_j - m},
+       \end{aligned}
+
+    where :math:`m = \max_j x_j`. The shift by the maximum makes every
+    exponent ``<= 0``, so nothing overflows and the largest term of the sum
+    is exactly 1.
 
     See Also
     --------
@@ -131,7 +136,8 @@ def softmax(logits: ArrayLike, *, axis: int = -1) -> np.ndarray:
     Notes
     -----
     .. math:: \mathrm{softmax}(x)_k = \frac{e^{x_k - m}}{\sum_j e^{x_j - m}},
-              \qquad m = \max_j x_j .
+
+    where :math:`m = \max_j x_j`.
 
     See Also
     --------
@@ -300,12 +306,12 @@ def binary_cross_entropy(
 
     Notes
     -----
-    .. math:: \ell(y, p) = -y \log p - (1 - y) \log(1 - p), \qquad 0 \log 0 = 0,
+    .. math:: \ell(y, p) = -y \log p - (1 - y) \log(1 - p),
 
-    with ``log(1 - p)`` computed as ``log1p(-p)``. Prefer
-    :func:`binary_cross_entropy_from_logits` when logits are available:
-    a probability rounded to 1 loses the information about how small
-    ``1 - p`` is.
+    with :math:`0 \log 0 = 0` and ``log(1 - p)`` computed as ``log1p(-p)``.
+    Prefer :func:`binary_cross_entropy_from_logits` when logits are
+    available: a probability rounded to 1 loses the information about how
+    small ``1 - p`` is.
 
     See Also
     --------
@@ -359,8 +365,14 @@ def binary_cross_entropy_from_logits(
     -----
     With :math:`\sigma(z) = 1 / (1 + e^{-z})`,
 
-    .. math:: \ell(y, z) = -y \log \sigma(z) - (1 - y) \log(1 - \sigma(z))
-              = \max(z, 0) - z y + \log(1 + e^{-|z|}),
+    .. math::
+
+       \begin{aligned}
+       \ell(y, z) &= -y \log \sigma(z) \\
+                  &\quad - (1 - y) \log(1 - \sigma(z)) \\
+                  &= \max(z, 0) - z y \\
+                  &\quad + \log(1 + e^{-|z|}),
+       \end{aligned}
 
     evaluated as ``z (1 - y)`` for ``z >= 0`` and ``-z y`` for ``z < 0`` (no
     cancellation) plus ``log1p(exp(-|z|))``. No exponential overflows, so

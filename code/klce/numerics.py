@@ -93,7 +93,7 @@ def gradient_descent(
     -------
     numpy.ndarray
         The path, of shape ``(n_steps + 1, *x0.shape)``: ``path[0]`` is `x0`
-        and ``path[k + 1] = path[k] - lr * grad(path[k])``.
+        and ``path[s + 1] = path[s] - lr * grad(path[s])``.
 
     Raises
     ------
@@ -104,10 +104,11 @@ def gradient_descent(
 
     Notes
     -----
-    .. math:: x_{k+1} = x_k - \eta\, \nabla f(x_k), \qquad k = 0, \dots, n - 1.
+    .. math:: x_{s+1} = x_s - \eta\, \nabla f(x_s),
 
-    The path lets a chapter draw the iterates and the loss along them
-    (``loss(path[k])`` for every ``k``). Nothing stops a divergent run: the
+    for :math:`s = 0, \dots, n - 1`, with :math:`n` = `n_steps`. The path
+    lets a chapter draw the iterates and the loss along them
+    (``loss(path[s])`` for every ``s``). Nothing stops a divergent run: the
     path then grows without bound or becomes ``inf``.
 
     Examples
