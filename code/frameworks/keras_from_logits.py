@@ -27,5 +27,5 @@ bce_default = keras.losses.BinaryCrossentropy()
 wrong_binary = float(bce_default(y_binary, binary_logits))
 
 if __name__ == "__main__":
-    print(f"categorical {loss:.4f} (without from_logits {wrong:.4f})")
-    print(f"binary {binary_loss:.4f} (without from_logits {wrong_binary:.2e})")
+    print(f"categorical {loss:.4f} (no from_logits {wrong:.4f})")
+    print(f"binary {binary_loss:.4f} (no from_logits {wrong_binary:.2e})")
