@@ -27,10 +27,17 @@ def test_every_toc_page_is_built(book_build, page):
     assert (book_build.html / f"{page}.html").is_file()
 
 
-def test_mathjax_is_served_from_the_site_itself(book_build):
-    assert (book_build.html / "_static" / "mathjax" / "tex-mml-chtml.js").is_file()
+def test_math_is_rendered_in_the_page_and_its_fonts_are_served_by_the_site(book_build):
+    """KaTeX wrote the math into the HTML; the page loads no math script, only the stylesheet
+    and fonts that the build copied into the site (nothing from the network)."""
+    katex = book_build.html / "_static" / "katex"
+    assert (katex / "katex.min.css").is_file()
+    css = (katex / "katex.min.css").read_text()
+    fonts = set(re.findall(r"url\((fonts/[^)]+\.woff2)\)", css))
+    assert fonts and all((katex / font).is_file() for font in fonts), "a KaTeX font is missing"
     page = (book_build.html / "chapters" / "01_kl_divergence.html").read_text()
+    assert page.count('class="katex"') > 100, "chapter 1's math is not rendered in the HTML"
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', page)
-    mathjax = [src for src in scripts if "mathjax" in src.lower()]
-    assert mathjax, "chapter 1 has math, so it must load MathJax"
-    assert all(src.startswith("../_static/mathjax/") for src in mathjax), mathjax
+    assert not [s for s in scripts if re.search(r"mathjax|katex", s, re.I)], scripts
+    sheets = re.findall(r'<link[^>]+href="([^"]+katex[^"]*\.css[^"]*)"', page)
+    assert sheets and all(h.startswith("../_static/katex/") for h in sheets), sheets
