@@ -408,7 +408,7 @@ def course(tmp_path_factory, pdf) -> Path:
 
 
 def test_course_bundle_holds_both_sites_and_both_pdfs(course):
-    for part in ("site/index.html", "site/syllabus.html", "site/student/index.html"):
+    for part in ("site/index.html", "site/chapters/00_syllabus.html", "site/student/index.html"):
         assert (course / part).is_file(), f"{part} is missing from the bundle"
     for pdf_file in (f"{PDF_NAME}.pdf", f"{PDF_NAME}-student.pdf"):
         assert (course / pdf_file).is_file()
