@@ -61,11 +61,14 @@ def _stop_server(app: Sphinx, exception: Exception | None) -> None:
     command does not reach: the server outlived the build and, holding the build's stderr, kept
     a caller that reads that output (the tests) waiting forever.
     """
+    import atexit
+
     from sphinxcontrib.katex import KaTeXServer
 
     if KaTeXServer.katex_server is not None:
         KaTeXServer.katex_server.terminate()
         KaTeXServer.katex_server = None
+        atexit.unregister(KaTeXServer.terminate)  # stopped already; its hook would fail
 
 
 def setup(app: Sphinx) -> dict:
