@@ -23,7 +23,25 @@ def _add_meta(app: Sphinx, pagename: str, templatename: str, context: dict, doct
     context["metatags"] = context.get("metatags", "") + tag
 
 
+def _drop_source_downloads(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """Without copied sources (the student build), offer no .ipynb or source download.
+
+    sphinx-book-theme 1.1 adds both buttons whenever the download menu is on, pointing into
+    ``_sources/``, which such a build does not write: they would be broken links (and the
+    notebooks hold the solutions). The menu keeps its other entries.
+    """
+    if app.config.html_copy_source:
+        return
+    unwanted = {"download-source-button", "download-notebook-button"}
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"] = [b for b in group["buttons"] if b.get("label") not in unwanted]
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("klce_downloads", [], "html")
     app.connect("html-page-context", _add_meta)
+    app.connect("html-page-context", _drop_source_downloads, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

@@ -184,18 +184,24 @@ _W_CUT = (SERIES_CUTOFF / 2) ** 2  # w = u^2 below this (|r| < about 0.01): the 
 
 
 def _kl_terms(p: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Return the terms ``p g(r) >= 0``, ``r = (q - p) / p``, of KL(p || q) (no validation)."""
+    """Return the terms ``p g(r) >= 0``, ``r = (q - p) / p``, of KL(p || q).
+
+    No validation: the caller has checked ``p`` and ``q``.
+    """
     with np.errstate(all="ignore"):
         d = q - p
         u = d / (q + p)  # r / (2 + r)
         w = u * u
-        series = u * (d - p * w * atanh_tail(w))  # exact to rounding where w < _W_CUT
+        # exact to rounding where w < _W_CUT
+        series = u * (d - p * w * atanh_tail(w))
         log_rule = d - p * np.log(q / p)  # cancels where w is small
         t = np.where(w < _W_CUT, series, log_rule)
         # q / p can overflow or lose digits where p or q is 0 or subnormal
         extreme = p * (np.log(p) - np.log(q)) - p + q
-        t = np.where((p < _TINY) | (q < _TINY), extreme, t)  # NaN where p or q < 0
-        return np.where(p == 0, q, np.where((q == 0) & (p > 0), np.inf, t))  # 0 log 0 = 0
+        # NaN where p or q < 0
+        t = np.where((p < _TINY) | (q < _TINY), extreme, t)
+        # 0 log 0 = 0, and p log(p / 0) = inf
+        return np.where(p == 0, q, np.where((q == 0) & (p > 0), np.inf, t))
 
 
 def kl_divergence(
