@@ -3,18 +3,9 @@
 import re
 
 import pytest
-import yaml
-from conftest import ROOT
+from helpers import toc_files
 
 pytestmark = pytest.mark.slow
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc["parts"]:
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return files
 
 
 def test_build_has_no_warnings(book_build):
